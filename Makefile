@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              build acrn_hsm.ko and acrn_hvsim.ko for KDIR
+# make run          boot a stock Debian kernel in QEMU and run the sample
+#                   device model against the simulator
+# make check        the test gate (see README.md)
+# make lint         W=1 + sparse on every target kernel, checkpatch --strict
+# make tools        tools/hvsimctl and tools/sample-dm (static)
+# make tests        the end-to-end test programs (static)
+
+# The running kernel's build tree, else the newest installed Debian headers.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)))
+
+CC ?= gcc
+UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -pthread -Iinclude/uapi -Itools
+# kselftest_harness.h comes from the unpacked linux-source in the cache.
+SELFTESTS ?= $(lastword $(wildcard $(HOME)/.cache/acrn-hsm/linux-source-*/tools/testing/selftests))
+
+TOOLS := tools/hvsimctl tools/sample-dm
+E2E := $(patsubst %.c,%,$(wildcard tests/e2e/*.c))
+
+.PHONY: all modules clean lint check run tools tests FORCE
+
+all: modules
+
+compat_probes.h: FORCE
+	@test -n "$(KDIR)" || { echo "no kernel headers found; set KDIR" >&2; exit 1; }
+	@scripts/probe.sh $(KDIR) $@
+
+modules: compat_probes.h
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -f compat_probes.h $(TOOLS) $(E2E)
+	rm -rf .build
+
+tools: $(TOOLS)
+
+tools/%: tools/%.c tools/hvsim_ctl.c tools/hvsim_ctl.h include/uapi/linux/*.h
+	$(CC) $(UCFLAGS) -o $@ $< tools/hvsim_ctl.c
+
+tests: $(E2E)
+
+tests/e2e/%: tests/e2e/%.c tests/e2e/*.h tools/hvsim_ctl.c tools/hvsim_ctl.h include/uapi/linux/*.h
+	@test -n "$(SELFTESTS)" || { echo "kselftest_harness.h not found: run scripts/deps.sh and scripts/kernel.sh first" >&2; exit 1; }
+	$(CC) $(UCFLAGS) -I$(SELFTESTS) -Itests/e2e -o $@ $< tools/hvsim_ctl.c
+
+lint:
+	scripts/lint.sh
+
+check:
+	scripts/check.sh
+
+run:
+	scripts/run.sh

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ACRN Hypervisor Service Module: /dev/acrn_hsm and ioctl routing.
+ *
+ * Each open file manages at most one VM at a time. Handlers here only
+ * copy arguments and route; the logic lives in the file that owns it.
+ */
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/rwsem.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "acrn_drv.h"
+
+/**
+ * struct hsm_file - state of one open /dev/acrn_hsm
+ * @lock: Taken for writing by the ioctls that create or destroy @vm and
+ *	  for reading by every other VM ioctl, so no ioctl ever sees a VM
+ *	  being torn down and lifecycle changes never overlap.
+ * @vm:	  The file's VM, or NULL before CREATE_VM and after DESTROY_VM.
+ * @hv:	  Backend reference held while the file is open.
+ */
+struct hsm_file {
+	struct rw_semaphore		lock;
+	struct acrn_vm			*vm;
+	const struct acrn_hv_backend	*hv;
+};
+
+static long hsm_create_vm(struct hsm_file *f, void __user *uarg)
+{
+	struct acrn_vm_creation param;
+	struct acrn_vm *vm;
+	long ret = 0;
+
+	if (copy_from_user(&param, uarg, sizeof(param)))
+		return -EFAULT;
+
+	down_write(&f->lock);
+	if (f->vm) {
+		ret = -EEXIST;
+		goto unlock;
+	}
+	vm = acrn_vm_create(&param);
+	if (IS_ERR(vm)) {
+		ret = PTR_ERR(vm);
+		goto unlock;
+	}
+	if (copy_to_user(uarg, &param, sizeof(param))) {
+		acrn_vm_release(vm);
+		ret = -EFAULT;
+		goto unlock;
+	}
+	f->vm = vm;
+unlock:
+	up_write(&f->lock);
+	return ret;
+}
+
+static long hsm_destroy_vm(struct hsm_file *f)
+{
+	long ret;
+
+	down_write(&f->lock);
+	if (!f->vm) {
+		ret = -EINVAL;
+	} else {
+		ret = acrn_vm_destroy(f->vm);
+		if (!ret)
+			f->vm = NULL;
+	}
+	up_write(&f->lock);
+	return ret;
+}
+
+static long hsm_start_vm(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_vm_start(vm);
+}
+
+static long hsm_pause_vm(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_vm_pause(vm);
+}
+
+static long hsm_reset_vm(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_vm_reset(vm);
+}
+
+static long hsm_set_vcpu_regs(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_vcpu_regs regs;
+
+	if (copy_from_user(&regs, (void __user *)arg, sizeof(regs)))
+		return -EFAULT;
+	return acrn_vm_set_vcpu_regs(vm, &regs);
+}
+
+/* ioctls that act on the file's existing VM, under the file lock for reading */
+static const struct hsm_vm_ioctl {
+	unsigned int cmd;
+	long (*fn)(struct acrn_vm *vm, unsigned long arg);
+} hsm_vm_ioctls[] = {
+	{ ACRN_IOCTL_START_VM,		hsm_start_vm },
+	{ ACRN_IOCTL_PAUSE_VM,		hsm_pause_vm },
+	{ ACRN_IOCTL_RESET_VM,		hsm_reset_vm },
+	{ ACRN_IOCTL_SET_VCPU_REGS,	hsm_set_vcpu_regs },
+};
+
+static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct hsm_file *f = filp->private_data;
+	const struct hsm_vm_ioctl *op = NULL;
+	long ret;
+	int i;
+
+	switch (cmd) {
+	case ACRN_IOCTL_CREATE_VM:
+		return hsm_create_vm(f, (void __user *)arg);
+	case ACRN_IOCTL_DESTROY_VM:
+		return hsm_destroy_vm(f);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(hsm_vm_ioctls); i++) {
+		if (hsm_vm_ioctls[i].cmd == cmd) {
+			op = &hsm_vm_ioctls[i];
+			break;
+		}
+	}
+	if (!op)
+		return -ENOTTY;
+
+	down_read(&f->lock);
+	ret = f->vm ? op->fn(f->vm, arg) : -EINVAL;
+	up_read(&f->lock);
+	return ret;
+}
+
+static int hsm_open(struct inode *inode, struct file *filp)
+{
+	struct hsm_file *f;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+
+	f->hv = acrn_hv_get();
+	if (IS_ERR(f->hv)) {
+		int ret = PTR_ERR(f->hv);
+
+		kfree(f);
+		return ret;
+	}
+	init_rwsem(&f->lock);
+	filp->private_data = f;
+
+	return 0;
+}
+
+static int hsm_release(struct inode *inode, struct file *filp)
+{
+	struct hsm_file *f = filp->private_data;
+
+	if (f->vm)
+		acrn_vm_release(f->vm);
+	acrn_hv_put(f->hv);
+	kfree(f);
+
+	return 0;
+}
+
+static const struct file_operations hsm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= hsm_open,
+	.release	= hsm_release,
+	.unlocked_ioctl	= hsm_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice hsm_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "acrn_hsm",
+	.fops	= &hsm_fops,
+};
+
+static int __init hsm_init(void)
+{
+	int ret;
+
+	ret = acrn_hv_init();
+	if (ret)
+		return ret;
+
+	ret = misc_register(&hsm_miscdev);
+	if (ret) {
+		pr_err("cannot register /dev/acrn_hsm: %d\n", ret);
+		goto exit_hv;
+	}
+
+	return 0;
+
+exit_hv:
+	acrn_hv_exit();
+	return ret;
+}
+
+static void __exit hsm_exit(void)
+{
+	misc_deregister(&hsm_miscdev);
+	acrn_vm_exit();
+	acrn_hv_exit();
+}
+
+module_init(hsm_init);
+module_exit(hsm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ACRN Hypervisor Service Module");

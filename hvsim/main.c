@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * acrn_hvsim: a software model of the ACRN hypervisor's side of the HSM
+ * ABI, so that acrn_hsm.ko and device models run without ACRN.
+ *
+ * It exports one object, the backend acrn_hsm looks up when this module
+ * goes live, and offers /dev/acrn_hvsim for tests and tools to inspect
+ * the simulated hypervisor and inject faults.
+ */
+
+#include <linux/bits.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "hvsim.h"
+
+unsigned int hvsim_max_vms = 8;
+module_param_named(max_vms, hvsim_max_vms, uint, 0444);
+MODULE_PARM_DESC(max_vms, "VM slots including the Service VM's (2-64, default 8)");
+
+unsigned int hvsim_pcpus = 4;
+module_param_named(pcpus, hvsim_pcpus, uint, 0444);
+MODULE_PARM_DESC(pcpus, "Simulated physical CPUs (1-64, default 4)");
+
+/**
+ * hvsim_pcpu_mask() - physical CPUs a VM may run on
+ *
+ * Context: Any context.
+ * Return: One bit per simulated physical CPU.
+ */
+u64 hvsim_pcpu_mask(void)
+{
+	return GENMASK_ULL(hvsim_pcpus - 1, 0);
+}
+
+static void hvsim_backend_set_upcall(acrn_upcall_fn handler)
+{
+	hvsim_upcall_set(&hvsim_upcall, handler);
+}
+
+static void hvsim_backend_clear_upcall(void)
+{
+	hvsim_upcall_clear(&hvsim_upcall);
+}
+
+const struct acrn_hv_backend acrn_hvsim_backend = {
+	.name		= "simulated hypervisor",
+	.owner		= THIS_MODULE,
+	.hypercall	= hvsim_hypercall,
+	.set_upcall	= hvsim_backend_set_upcall,
+	.clear_upcall	= hvsim_backend_clear_upcall,
+};
+EXPORT_SYMBOL_GPL(acrn_hvsim_backend);
+
+static long hvsim_ctl_get_info(void __user *uarg)
+{
+	struct hvsim_info info = {
+		.api_version	= HVSIM_API_VERSION,
+		.max_vms	= hvsim_max_vms,
+		.pcpus		= hvsim_pcpus,
+		.max_vcpus	= ACRN_IO_REQUEST_MAX,
+		.pcpu_mask	= hvsim_pcpu_mask(),
+	};
+
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long hvsim_ctl_get_vm(void __user *uarg)
+{
+	struct hvsim_vm_info info;
+	int ret;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	ret = hvsim_vm_get_info(&info);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long hvsim_ctl_get_vcpu_regs(void __user *uarg)
+{
+	struct hvsim_vcpu_regs regs;
+	int ret;
+
+	if (copy_from_user(&regs, uarg, sizeof(regs)))
+		return -EFAULT;
+	ret = hvsim_vm_get_vcpu_regs(&regs);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static long hvsim_ctl_set_fault(void __user *uarg)
+{
+	struct hvsim_fault fault;
+
+	if (copy_from_user(&fault, uarg, sizeof(fault)))
+		return -EFAULT;
+	return hvsim_fault_set(&fault);
+}
+
+static long hvsim_ctl_get_stats(void __user *uarg)
+{
+	struct hvsim_stats *stats;
+	long ret = 0;
+
+	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
+	if (!stats)
+		return -ENOMEM;
+	hvsim_stats_get(stats);
+	if (copy_to_user(uarg, stats, sizeof(*stats)))
+		ret = -EFAULT;
+	kfree(stats);
+
+	return ret;
+}
+
+static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
+			    unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case HVSIM_IOCTL_GET_INFO:
+		return hvsim_ctl_get_info(uarg);
+	case HVSIM_IOCTL_GET_VM:
+		return hvsim_ctl_get_vm(uarg);
+	case HVSIM_IOCTL_GET_VCPU_REGS:
+		return hvsim_ctl_get_vcpu_regs(uarg);
+	case HVSIM_IOCTL_SET_FAULT:
+		return hvsim_ctl_set_fault(uarg);
+	case HVSIM_IOCTL_CLEAR_FAULTS:
+		hvsim_faults_clear();
+		return 0;
+	case HVSIM_IOCTL_GET_STATS:
+		return hvsim_ctl_get_stats(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations hvsim_ctl_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= hvsim_ctl_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice hvsim_ctl_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "acrn_hvsim",
+	.fops	= &hvsim_ctl_fops,
+};
+
+static int __init hvsim_init(void)
+{
+	int ret;
+
+	if (hvsim_max_vms < 2 || hvsim_max_vms > HVSIM_MAX_VMS_LIMIT ||
+	    !hvsim_pcpus || hvsim_pcpus > HVSIM_PCPUS_LIMIT) {
+		pr_err("max_vms must be 2-%d and pcpus 1-%d\n",
+		       HVSIM_MAX_VMS_LIMIT, HVSIM_PCPUS_LIMIT);
+		return -EINVAL;
+	}
+
+	ret = hvsim_vms_init();
+	if (ret)
+		return ret;
+
+	ret = misc_register(&hvsim_ctl_miscdev);
+	if (ret)
+		goto exit_vms;
+
+	pr_info("%u VM slots, %u physical CPUs\n", hvsim_max_vms, hvsim_pcpus);
+	return 0;
+
+exit_vms:
+	hvsim_vms_exit();
+	return ret;
+}
+
+static void __exit hvsim_exit(void)
+{
+	misc_deregister(&hvsim_ctl_miscdev);
+	hvsim_upcall_clear(&hvsim_upcall);
+	hvsim_vms_exit();
+}
+
+module_init(hvsim_init);
+module_exit(hvsim_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ACRN hypervisor simulator for the ACRN HSM");

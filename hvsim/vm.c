@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated hypervisor's VM table and its VM management hypercalls.
+ *
+ * Slot 0 is the Service VM, which cannot be a target; User VMs get slots
+ * 1 to hvsim_max_vms - 1, and their relative vmid is the slot number.
+ * Each hypercall does what hypervisor.md says the real hypervisor does,
+ * with the same return values: 0, -1 for a refusal, -EINVAL for
+ * unreadable guest memory, -ENOTTY for a target that is not a User VM.
+ */
+
+#include <linux/bitops.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "hvsim.h"
+
+/**
+ * struct hvsim_vcpu - a simulated vCPU
+ * @regs_set: SET_VCPU_REGS gave it registers since creation or reset.
+ * @regs:     The registers it was given.
+ */
+struct hvsim_vcpu {
+	bool			regs_set;
+	struct acrn_regs	regs;
+};
+
+/**
+ * struct hvsim_vm - a VM slot of the simulated hypervisor
+ * @state:	  HVSIM_VM_*; POWERED_OFF means the slot is free.
+ * @name:	  Name from CREATE_VM; empty for a free slot.
+ * @guest_flags:  Flags kept from the device model's vm_flag.
+ * @cpu_affinity: Physical CPUs of the vCPUs.
+ * @vcpu_num:	  Number of vCPUs.
+ * @ioreq_gpa:	  Physical address of the I/O request page, 0 if none.
+ * @ioreq:	  The I/O request page, NULL if none.
+ * @vcpu:	  The vCPUs.
+ *
+ * Every field is protected by hvsim_vms_lock.
+ */
+struct hvsim_vm {
+	u32				state;
+	u8				name[16];
+	u64				guest_flags;
+	u64				cpu_affinity;
+	u16				vcpu_num;
+	u64				ioreq_gpa;
+	struct acrn_io_request_buffer	*ioreq;
+	struct hvsim_vcpu		vcpu[ACRN_IO_REQUEST_MAX];
+};
+
+/*
+ * One lock for the whole table, irq-safe: hypercalls may come from any
+ * context, as they can on the real hypervisor.
+ */
+static DEFINE_SPINLOCK(hvsim_vms_lock);
+static struct hvsim_vm *hvsim_vms;
+
+/* CR0 bits a vCPU may set: PE MP EM TS ET NE WP AM NW CD PG */
+#define HVSIM_CR0_VALID	(0x3fULL | BIT_ULL(16) | BIT_ULL(18) | \
+			 BIT_ULL(29) | BIT_ULL(30) | BIT_ULL(31))
+#define HVSIM_CR0_PE	BIT_ULL(0)
+#define HVSIM_CR0_NW	BIT_ULL(29)
+#define HVSIM_CR0_CD	BIT_ULL(30)
+#define HVSIM_CR0_PG	BIT_ULL(31)
+/* CR4 bits a vCPU may set: 0-14 and 16-24 (bit 15 and 25+ are reserved) */
+#define HVSIM_CR4_VALID	(GENMASK_ULL(14, 0) | GENMASK_ULL(24, 16))
+
+/**
+ * hvsim_vm_transition() - the VM state machine
+ * @state:     In: current HVSIM_VM_* state. Out: the state afterwards.
+ * @hc:	       HC_START_VM, HC_PAUSE_VM, HC_RESET_VM or HC_DESTROY_VM.
+ * @has_ioreq: Whether the VM's I/O request page is set.
+ *
+ * START needs CREATED and the I/O request page; PAUSE refuses only a
+ * powered-off VM and is a no-op on a paused one; RESET and DESTROY need
+ * PAUSED.
+ *
+ * Context: Any context.
+ * Return: 0, or -1 (state unchanged) when the hypervisor refuses.
+ */
+VISIBLE_IF_KUNIT long hvsim_vm_transition(u32 *state, unsigned long hc,
+					  bool has_ioreq)
+{
+	switch (hc) {
+	case HC_START_VM:
+		if (*state != HVSIM_VM_CREATED || !has_ioreq)
+			return ACRN_HV_REFUSED;
+		*state = HVSIM_VM_RUNNING;
+		return 0;
+	case HC_PAUSE_VM:
+		if (*state == HVSIM_VM_POWERED_OFF)
+			return ACRN_HV_REFUSED;
+		*state = HVSIM_VM_PAUSED;
+		return 0;
+	case HC_RESET_VM:
+		if (*state != HVSIM_VM_PAUSED)
+			return ACRN_HV_REFUSED;
+		*state = HVSIM_VM_CREATED;
+		return 0;
+	case HC_DESTROY_VM:
+		if (*state != HVSIM_VM_PAUSED)
+			return ACRN_HV_REFUSED;
+		*state = HVSIM_VM_POWERED_OFF;
+		return 0;
+	default:
+		return ACRN_HV_REFUSED;
+	}
+}
+
+/**
+ * hvsim_affinity_vcpus() - number of vCPUs for a cpu_affinity
+ * @affinity:  cpu_affinity from CREATE_VM; 0 means all of @pcpu_mask.
+ * @pcpu_mask: Physical CPUs a VM may use.
+ *
+ * One vCPU per physical CPU, and no more vCPUs than I/O request slots.
+ *
+ * Context: Any context.
+ * Return: The number of vCPUs, or -1 if the hypervisor refuses.
+ */
+VISIBLE_IF_KUNIT long hvsim_affinity_vcpus(u64 affinity, u64 pcpu_mask)
+{
+	if (!affinity)
+		affinity = pcpu_mask;
+	if (!affinity || (affinity & ~pcpu_mask) ||
+	    hweight64(affinity) > ACRN_IO_REQUEST_MAX)
+		return ACRN_HV_REFUSED;
+	return hweight64(affinity);
+}
+
+/**
+ * hvsim_cr0_cr4_valid() - whether initial CR0/CR4 values are acceptable
+ * @cr0: CR0 value.
+ * @cr4: CR4 value.
+ *
+ * Context: Any context.
+ * Return: false for reserved bits, paging without protection, or
+ * not-write-through without cache disable.
+ */
+VISIBLE_IF_KUNIT bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4)
+{
+	if (cr0 & ~HVSIM_CR0_VALID)
+		return false;
+	if ((cr0 & HVSIM_CR0_PG) && !(cr0 & HVSIM_CR0_PE))
+		return false;
+	if ((cr0 & HVSIM_CR0_NW) && !(cr0 & HVSIM_CR0_CD))
+		return false;
+	return !(cr4 & ~HVSIM_CR4_VALID);
+}
+
+/* The User VM a hypercall targets, or NULL (the hypervisor says -ENOTTY). */
+static struct hvsim_vm *hvsim_target(unsigned long param1)
+{
+	u16 vmid = param1 & 0xffff;
+
+	lockdep_assert_held(&hvsim_vms_lock);
+	if (!vmid || vmid >= hvsim_max_vms)
+		return NULL;
+	return &hvsim_vms[vmid];
+}
+
+static void hvsim_vm_reset_vcpus(struct hvsim_vm *vm)
+{
+	memset(vm->vcpu, 0, sizeof(vm->vcpu));
+}
+
+static void hvsim_ioreq_free_all(struct hvsim_vm *vm)
+{
+	int i;
+
+	if (!vm->ioreq)
+		return;
+	for (i = 0; i < ACRN_IO_REQUEST_MAX; i++)
+		WRITE_ONCE(vm->ioreq->req_slot[i].processed,
+			   ACRN_IOREQ_STATE_FREE);
+}
+
+/* Find the slot for a name, or a free one: -ENOTTY when there is none. */
+static long hvsim_vm_slot(const u8 *name)
+{
+	long vmid, free = -ENOTTY;
+	bool named = memchr_inv(name, 0, 16);
+
+	lockdep_assert_held(&hvsim_vms_lock);
+	for (vmid = 1; vmid < hvsim_max_vms; vmid++) {
+		struct hvsim_vm *vm = &hvsim_vms[vmid];
+
+		if (named && !memcmp(vm->name, name, sizeof(vm->name)))
+			return vmid;
+		if (free < 0 && vm->state == HVSIM_VM_POWERED_OFF &&
+		    !memchr_inv(vm->name, 0, sizeof(vm->name)))
+			free = vmid;
+	}
+	return free;
+}
+
+/**
+ * hvsim_vm_create() - HC_CREATE_VM
+ * @param_gpa: Physical address of a &struct acrn_vm_creation.
+ * @quirk:     A fault that makes the reply wrong, or NULL.
+ *
+ * A VM is found by name (the 16 uuid bytes) or gets the first free slot;
+ * the slot must be powered off. Nameless VMs always get a new slot.
+ *
+ * Context: Any context.
+ * Return: 0 with vmid and vcpu_num written back (vmid ACRN_INVALID_VMID
+ * if the VM could not be made), -EINVAL for unreadable memory, -ENOTTY
+ * without a free slot, -1 if the slot is in use or the affinity is not
+ * allowed.
+ */
+long hvsim_vm_create(u64 param_gpa, const struct hvsim_fault *quirk)
+{
+	struct acrn_vm_creation cv;
+	struct hvsim_vm *vm;
+	unsigned long flags;
+	long vmid, vcpus;
+
+	if (hvsim_copy_from_gpa(&cv, param_gpa, sizeof(cv)))
+		return -EINVAL;
+
+	if (quirk && quirk->action == HVSIM_FAULT_VMID) {
+		cv.vmid = quirk->value;
+		return hvsim_copy_to_gpa(param_gpa, &cv, sizeof(cv));
+	}
+
+	vcpus = hvsim_affinity_vcpus(cv.cpu_affinity, hvsim_pcpu_mask());
+
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	vmid = hvsim_vm_slot(cv.uuid);
+	if (vmid < 0)
+		goto unlock;
+	vm = &hvsim_vms[vmid];
+	if (vm->state != HVSIM_VM_POWERED_OFF || vcpus < 0) {
+		vmid = ACRN_HV_REFUSED;
+		goto unlock;
+	}
+
+	memcpy(vm->name, cv.uuid, sizeof(vm->name));
+	vm->state = HVSIM_VM_CREATED;
+	vm->guest_flags = cv.vm_flag & HVSIM_GUEST_FLAGS_DM_OWNED;
+	vm->cpu_affinity = cv.cpu_affinity ?: hvsim_pcpu_mask();
+	vm->vcpu_num = vcpus;
+	vm->ioreq_gpa = 0;
+	vm->ioreq = NULL;
+	hvsim_vm_reset_vcpus(vm);
+
+	cv.vmid = vmid;
+	cv.vcpu_num = vcpus;
+	if (quirk && quirk->action == HVSIM_FAULT_VCPU_NUM)
+		cv.vcpu_num = quirk->value;
+unlock:
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+
+	if (vmid < 0)
+		return vmid;
+	return hvsim_copy_to_gpa(param_gpa, &cv, sizeof(cv));
+}
+
+/**
+ * hvsim_hc_create_vm() - HC_CREATE_VM handler
+ * @param1: Physical address of a &struct acrn_vm_creation.
+ * @param2: Unused.
+ *
+ * Context: Any context.
+ * Return: See hvsim_vm_create().
+ */
+long hvsim_hc_create_vm(unsigned long param1, unsigned long param2)
+{
+	return hvsim_vm_create(param1, NULL);
+}
+
+static long hvsim_hc_lifecycle(unsigned long hc, unsigned long param1)
+{
+	struct hvsim_vm *vm;
+	unsigned long flags;
+	long ret = -ENOTTY;
+
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	vm = hvsim_target(param1);
+	if (!vm)
+		goto unlock;
+	ret = hvsim_vm_transition(&vm->state, hc, !!vm->ioreq);
+	if (ret)
+		goto unlock;
+
+	switch (hc) {
+	case HC_RESET_VM:
+		hvsim_vm_reset_vcpus(vm);
+		hvsim_ioreq_free_all(vm);
+		break;
+	case HC_DESTROY_VM:
+		memset(vm, 0, sizeof(*vm));
+		break;
+	}
+unlock:
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+	return ret;
+}
+
+/**
+ * hvsim_hc_destroy_vm() - HC_DESTROY_VM handler
+ * @param1: vmid.
+ * @param2: Unused.
+ *
+ * Context: Any context.
+ * Return: 0, -1 unless the VM is paused, -ENOTTY for a bad target.
+ */
+long hvsim_hc_destroy_vm(unsigned long param1, unsigned long param2)
+{
+	return hvsim_hc_lifecycle(HC_DESTROY_VM, param1);
+}
+
+/**
+ * hvsim_hc_start_vm() - HC_START_VM handler
+ * @param1: vmid.
+ * @param2: Unused.
+ *
+ * Context: Any context.
+ * Return: 0, -1 unless the VM is created with its I/O request page set,
+ * -ENOTTY for a bad target.
+ */
+long hvsim_hc_start_vm(unsigned long param1, unsigned long param2)
+{
+	return hvsim_hc_lifecycle(HC_START_VM, param1);
+}
+
+/**
+ * hvsim_hc_pause_vm() - HC_PAUSE_VM handler
+ * @param1: vmid.
+ * @param2: Unused.
+ *
+ * Context: Any context.
+ * Return: 0, -1 for a powered-off VM, -ENOTTY for a bad target.
+ */
+long hvsim_hc_pause_vm(unsigned long param1, unsigned long param2)
+{
+	return hvsim_hc_lifecycle(HC_PAUSE_VM, param1);
+}
+
+/**
+ * hvsim_hc_reset_vm() - HC_RESET_VM handler
+ * @param1: vmid.
+ * @param2: Unused.
+ *
+ * Resets the vCPUs and frees every I/O request slot.
+ *
+ * Context: Any context.
+ * Return: 0, -1 unless the VM is paused, -ENOTTY for a bad target.
+ */
+long hvsim_hc_reset_vm(unsigned long param1, unsigned long param2)
+{
+	return hvsim_hc_lifecycle(HC_RESET_VM, param1);
+}
+
+/**
+ * hvsim_hc_set_vcpu_regs() - HC_SET_VCPU_REGS handler
+ * @param1: vmid.
+ * @param2: Physical address of a &struct acrn_vcpu_regs.
+ *
+ * Context: Any context.
+ * Return: 0; -1 if the VM is powered off or running, @param2 is 0, the
+ * vCPU does not exist or CR0/CR4 are invalid; -EINVAL for unreadable
+ * memory; -ENOTTY for a bad target.
+ */
+long hvsim_hc_set_vcpu_regs(unsigned long param1, unsigned long param2)
+{
+	struct acrn_vcpu_regs vr;
+	struct hvsim_vm *vm;
+	unsigned long flags;
+	long ret;
+
+	if (param2 && hvsim_copy_from_gpa(&vr, param2, sizeof(vr)))
+		return -EINVAL;
+
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	vm = hvsim_target(param1);
+	if (!vm) {
+		ret = -ENOTTY;
+		goto unlock;
+	}
+	ret = ACRN_HV_REFUSED;
+	if (vm->state == HVSIM_VM_POWERED_OFF || vm->state == HVSIM_VM_RUNNING ||
+	    !param2 || vr.vcpu_id >= vm->vcpu_num ||
+	    !hvsim_cr0_cr4_valid(le64_to_cpu(vr.vcpu_regs.cr0),
+				 le64_to_cpu(vr.vcpu_regs.cr4)))
+		goto unlock;
+
+	vm->vcpu[vr.vcpu_id].regs = vr.vcpu_regs;
+	vm->vcpu[vr.vcpu_id].regs_set = true;
+	ret = 0;
+unlock:
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+	return ret;
+}
+
+/**
+ * hvsim_hc_set_ioreq_buffer() - HC_SET_IOREQ_BUFFER handler
+ * @param1: vmid.
+ * @param2: Physical address of a u64 holding the page's physical address.
+ *
+ * Frees all 16 slots: a zeroed page would otherwise read as 16 pending
+ * port I/O requests.
+ *
+ * Context: Any context.
+ * Return: 0; -1 unless the VM is created or if the page is not memory;
+ * -EINVAL for unreadable memory; -ENOTTY for a bad target.
+ */
+long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2)
+{
+	struct acrn_io_request_buffer *buf;
+	struct hvsim_vm *vm;
+	unsigned long flags;
+	u64 buf_gpa;
+	long ret;
+
+	if (hvsim_copy_from_gpa(&buf_gpa, param2, sizeof(buf_gpa)))
+		return -EINVAL;
+	buf = hvsim_gpa_to_hva(buf_gpa, sizeof(*buf));
+
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	vm = hvsim_target(param1);
+	if (!vm) {
+		ret = -ENOTTY;
+		goto unlock;
+	}
+	ret = ACRN_HV_REFUSED;
+	if (vm->state != HVSIM_VM_CREATED || !buf)
+		goto unlock;
+
+	vm->ioreq_gpa = buf_gpa;
+	vm->ioreq = buf;
+	hvsim_ioreq_free_all(vm);
+	ret = 0;
+unlock:
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+	return ret;
+}
+
+/**
+ * hvsim_vm_get_info() - describe a VM slot (HVSIM_IOCTL_GET_VM)
+ * @info: In: vmid. Out: the slot.
+ *
+ * Context: Any context.
+ * Return: 0, or -ENOENT for a vmid that is not a User VM slot.
+ */
+int hvsim_vm_get_info(struct hvsim_vm_info *info)
+{
+	struct hvsim_vm *vm;
+	unsigned long flags;
+	u16 vmid = info->vmid;
+
+	if (!vmid || vmid >= hvsim_max_vms)
+		return -ENOENT;
+
+	memset(info, 0, sizeof(*info));
+	info->vmid = vmid;
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	vm = &hvsim_vms[vmid];
+	info->vcpu_num = vm->vcpu_num;
+	info->state = vm->state;
+	memcpy(info->name, vm->name, sizeof(info->name));
+	info->guest_flags = vm->guest_flags;
+	info->cpu_affinity = vm->cpu_affinity;
+	info->ioreq_buf = vm->ioreq_gpa;
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+
+	return 0;
+}
+
+/**
+ * hvsim_vm_get_vcpu_regs() - registers a vCPU received (HVSIM_IOCTL_GET_VCPU_REGS)
+ * @regs: In: vmid and vcpu_id. Out: the registers and flags.
+ *
+ * Context: Any context.
+ * Return: 0, or -ENOENT for a VM or vCPU that does not exist.
+ */
+int hvsim_vm_get_vcpu_regs(struct hvsim_vcpu_regs *regs)
+{
+	u16 vmid = regs->vmid, vcpu_id = regs->vcpu_id;
+	struct hvsim_vm *vm;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	if (!vmid || vmid >= hvsim_max_vms)
+		return -ENOENT;
+
+	memset(regs, 0, sizeof(*regs));
+	regs->vmid = vmid;
+	regs->vcpu_id = vcpu_id;
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	vm = &hvsim_vms[vmid];
+	if (vm->state != HVSIM_VM_POWERED_OFF && vcpu_id < vm->vcpu_num) {
+		if (vm->vcpu[vcpu_id].regs_set) {
+			regs->flags = HVSIM_REGS_SET;
+			regs->regs = vm->vcpu[vcpu_id].regs;
+		}
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+
+	return ret;
+}
+
+/**
+ * hvsim_vms_init() - allocate the VM table
+ *
+ * Context: Process context (module init).
+ * Return: 0 or -ENOMEM.
+ */
+int hvsim_vms_init(void)
+{
+	hvsim_vms = kcalloc(hvsim_max_vms, sizeof(*hvsim_vms), GFP_KERNEL);
+	return hvsim_vms ? 0 : -ENOMEM;
+}
+
+/**
+ * hvsim_vms_exit() - free the VM table
+ *
+ * Nothing can call a hypercall any more: every user of the backend holds
+ * a reference on this module.
+ *
+ * Context: Process context (module exit).
+ */
+void hvsim_vms_exit(void)
+{
+	kfree(hvsim_vms);
+	hvsim_vms = NULL;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypercall ABI between the Service VM and the ACRN hypervisor, and the
+ * one narrow interface through which the HSM reaches whichever hypervisor
+ * backs it: the real one (vmcall) or the simulator (acrn_hvsim).
+ *
+ * A hypercall is an id and two parameters, returning a signed long, as
+ * vmcall does (id in R8, parameters in RDI and RSI, result in RAX).
+ * Parameters that point at data are Service VM physical addresses of
+ * kernel memory; the hypervisor reads and writes the memory behind them.
+ */
+#ifndef __ACRN_HSM_HYPERCALL_H
+#define __ACRN_HSM_HYPERCALL_H
+
+#include <linux/types.h>
+
+struct module;
+
+/* Hypercall ids: 0x80 in the top byte, the hypervisor dispatches on the low byte. */
+#define ACRN_HC_ID(index)		(0x80000000UL | (index))
+#define ACRN_HC_INDEX(id)		((id) & 0xffUL)
+
+#define HC_SOS_REMOVE_CPU		ACRN_HC_ID(0x01)
+#define HC_CREATE_VM			ACRN_HC_ID(0x10)
+#define HC_DESTROY_VM			ACRN_HC_ID(0x11)
+#define HC_START_VM			ACRN_HC_ID(0x12)
+#define HC_PAUSE_VM			ACRN_HC_ID(0x13)
+#define HC_RESET_VM			ACRN_HC_ID(0x15)
+#define HC_SET_VCPU_REGS		ACRN_HC_ID(0x16)
+#define HC_INJECT_MSI			ACRN_HC_ID(0x23)
+#define HC_VM_INTR_MONITOR		ACRN_HC_ID(0x24)
+#define HC_SET_IRQLINE			ACRN_HC_ID(0x25)
+#define HC_SET_IOREQ_BUFFER		ACRN_HC_ID(0x30)
+#define HC_NOTIFY_REQUEST_FINISH	ACRN_HC_ID(0x31)
+#define HC_VM_SET_MEMORY_REGIONS	ACRN_HC_ID(0x42)
+#define HC_SET_PTDEV_INTR		ACRN_HC_ID(0x53)
+#define HC_RESET_PTDEV_INTR		ACRN_HC_ID(0x54)
+#define HC_ASSIGN_PCIDEV		ACRN_HC_ID(0x55)
+#define HC_DEASSIGN_PCIDEV		ACRN_HC_ID(0x56)
+#define HC_ASSIGN_MMIODEV		ACRN_HC_ID(0x57)
+#define HC_DEASSIGN_MMIODEV		ACRN_HC_ID(0x58)
+#define HC_CREATE_VDEV			ACRN_HC_ID(0x59)
+#define HC_DESTROY_VDEV			ACRN_HC_ID(0x5A)
+#define HC_PM_GET_CPU_STATE		ACRN_HC_ID(0x80)
+
+/* The vmid the hypervisor reports when CREATE_VM could not create a VM. */
+#define ACRN_INVALID_VMID		0xffffU
+
+/* The hypervisor's generic refusal, returned by most hypercalls. */
+#define ACRN_HV_REFUSED			(-1L)
+
+/* What the hypervisor's upcall interrupt runs, in hard-IRQ context. */
+typedef void (*acrn_upcall_fn)(void);
+
+/**
+ * struct acrn_hv_backend - a hypervisor the HSM can talk to
+ * @name:	Shown in log messages.
+ * @owner:	Module implementing the backend. Every open /dev/acrn_hsm
+ *		and every VM holds a reference on it.
+ * @hypercall:	Issue hypercall @id with two parameters and return the
+ *		hypervisor's answer. May be called in any context.
+ * @set_upcall:	Install the function the hypervisor's upcall interrupt
+ *		runs. It is called in hard-IRQ context.
+ * @clear_upcall: Remove it. On return no call of the old function is
+ *		running and none will start.
+ */
+struct acrn_hv_backend {
+	const char *name;
+	struct module *owner;
+	long (*hypercall)(unsigned long id, unsigned long param1,
+			  unsigned long param2);
+	void (*set_upcall)(acrn_upcall_fn handler);
+	void (*clear_upcall)(void);
+};
+
+/* Name of the simulator module and of the backend it exports. */
+#define ACRN_HVSIM_MODNAME		"acrn_hvsim"
+#define ACRN_HVSIM_BACKEND_SYMBOL	"acrn_hvsim_backend"
+
+long acrn_hv_call(unsigned long id, unsigned long param1, unsigned long param2);
+
+/**
+ * hcall_create_vm() - create a User VM
+ * @vminfo: Service VM physical address of a &struct acrn_vm_creation. The
+ *	    hypervisor writes the vmid and vcpu_num back into it.
+ *
+ * Return: the hypervisor's answer; see acrn_hv_errno().
+ */
+static inline long hcall_create_vm(u64 vminfo)
+{
+	return acrn_hv_call(HC_CREATE_VM, vminfo, 0);
+}
+
+/**
+ * hcall_destroy_vm() - destroy a paused User VM
+ * @vmid: VM id
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_destroy_vm(u16 vmid)
+{
+	return acrn_hv_call(HC_DESTROY_VM, vmid, 0);
+}
+
+/**
+ * hcall_start_vm() - start a created User VM
+ * @vmid: VM id
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_start_vm(u16 vmid)
+{
+	return acrn_hv_call(HC_START_VM, vmid, 0);
+}
+
+/**
+ * hcall_pause_vm() - pause a User VM
+ * @vmid: VM id
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_pause_vm(u16 vmid)
+{
+	return acrn_hv_call(HC_PAUSE_VM, vmid, 0);
+}
+
+/**
+ * hcall_reset_vm() - reset a paused User VM to the created state
+ * @vmid: VM id
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_reset_vm(u16 vmid)
+{
+	return acrn_hv_call(HC_RESET_VM, vmid, 0);
+}
+
+/**
+ * hcall_set_vcpu_regs() - set the initial registers of a vCPU
+ * @vmid: VM id
+ * @regs: Service VM physical address of a &struct acrn_vcpu_regs
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_set_vcpu_regs(u16 vmid, u64 regs)
+{
+	return acrn_hv_call(HC_SET_VCPU_REGS, vmid, regs);
+}
+
+/**
+ * hcall_set_ioreq_buffer() - register the shared I/O request page
+ * @vmid:   VM id
+ * @buffer: Service VM physical address of a u64 holding the physical
+ *	    address of the page.
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_set_ioreq_buffer(u16 vmid, u64 buffer)
+{
+	return acrn_hv_call(HC_SET_IOREQ_BUFFER, vmid, buffer);
+}
+
+#endif /* __ACRN_HSM_HYPERCALL_H */

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# usage: build-modules.sh KDIR OUTDIR [make args...]
+#
+# Build both modules against KDIR in a copy of the tree at OUTDIR, so
+# several kernels can be targeted without cleaning in between. Fails if
+# the compiler, sparse, kernel-doc or modpost say anything.
+set -euo pipefail
+
+kdir=$1 out=$2
+shift 2
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# Refresh the sources; objects stay, so unchanged files are not rebuilt.
+tar -C "$top" -c Kbuild ./*.c ./*.h hvsim include probes scripts tests/kunit |
+	tar -C "$out" -x
+"$out/scripts/probe.sh" "$kdir" "$out/compat_probes.h"
+
+log=$out/build.log
+if ! make -C "$kdir" M="$out" -j"$(nproc)" "$@" modules >"$log" 2>&1; then
+	grep -E 'error|warning' "$log" | head -n 40 >&2 || tail -n 40 "$log" >&2
+	echo "build-modules: build against $kdir failed" >&2
+	exit 1
+fi
+# Anything but the usual progress lines is a finding.
+if grep -vE '^(make(\[[0-9]+\])?: |  (CC|LD|AR|MODPOST|CHECK|BTF|MODINFO|CC \[M\]|LD \[M\]) |  [A-Z]+ +\[M\] |Skipping BTF)' "$log" >"$out/findings"; then
+	cat "$out/findings" >&2
+	echo "build-modules: findings building against $kdir" >&2
+	exit 1
+fi

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the one test gate. Installs what it needs, builds (or reuses)
+# the debug kernels, builds the modules against every target kernel with
+# W=1 and sparse, runs checkpatch and the host tests, then boots each
+# debug kernel in QEMU for the KUnit suites and the end-to-end tests.
+# The last line is "N passed, N failed".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. scripts/lib.sh
+
+t0=$(date +%s)
+passed=0
+failed=0
+
+record() {	# name rc
+	if [ "$2" = 0 ]; then
+		passed=$((passed + 1))
+		echo "ok: $1"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1"
+	fi
+}
+
+# Add a "label: N passed, N failed" summary line to the totals.
+add_counts() {
+	local line p f
+	line=$(grep -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed' | tail -n1)
+	p=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+	if [ -z "$p" ]; then
+		record "$1 (no summary)" 1
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+finish() {
+	log "check: $(( $(date +%s) - t0 ))s"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+scripts/deps.sh check
+record "dependencies installed" $? || finish
+[ "$failed" = 0 ] || finish
+
+targets=$(build_targets)
+record "debug kernels built" $?
+[ "$failed" = 0 ] || finish
+
+declare -A built
+while read -r name kdir; do
+	log "check: modules for $name"
+	scripts/build-modules.sh "$kdir" "$top/.build/$name" W=1 C=2
+	rc=$?
+	record "modules build cleanly against $name (W=1, sparse)" $rc
+	[ "$rc" = 0 ] && built[$name]=$kdir
+done <<<"$targets"
+
+checkpatch
+record "checkpatch --strict" $?
+
+log "check: userspace"
+make -s tools tests
+record "tools and e2e programs build" $?
+
+for t in tests/host/*.sh; do
+	[ -x "$t" ] || continue
+	log "check: host test $(basename "$t")"
+	out=$("$t" 2>&1)
+	echo "$out" | grep -v ' passed, [0-9]* failed' || true
+	echo "$out" | add_counts "$(basename "$t")"
+done
+
+for v in 6.1 6.12; do
+	name=debug-$v
+	if [ -z "${built[$name]:-}" ]; then
+		record "VM tests on $name (modules did not build)" 1
+		continue
+	fi
+	log "check: VM tests on $name"
+	out=$(scripts/vm-test.sh "$name" "${built[$name]}" "$top/.build/$name" \
+		"$top/.build/vm-$v" 2>&1)
+	echo "$out"
+	echo "$out" | add_counts "VM tests on $name"
+done
+
+finish

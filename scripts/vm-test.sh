@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# usage: vm-test.sh LABEL KERNEL_BUILD_DIR MODULE_DIR OUT_DIR
+#
+# Boot a debug kernel with the modules from MODULE_DIR, the e2e programs
+# from tests/e2e and the tools, run tests/guest/check.sh in it and count
+# the results (scripts/results.py). The last line of output is
+# "LABEL: N passed, N failed". E2E_ONLY="a b" limits the e2e programs to
+# those names (for development).
+set -uo pipefail
+
+label=$1 kbuild=$2 moddir=$3 out=$4
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+mkdir -p "$out"
+spec=$out/initramfs.spec
+{
+	for d in /bin /dev /proc /sys /tmp /lib /lib/acrn /usr /usr/bin /tests; do
+		echo "dir $d 0755"
+	done
+	echo "nod /dev/console 0600 c 5 1"
+	echo "file /bin/busybox /bin/busybox 0755"
+	echo "file /init $top/tests/guest/init 0755"
+	echo "file /main $top/tests/guest/check.sh 0755"
+	for m in acrn_hsm acrn_hvsim; do
+		echo "file /lib/acrn/$m.ko $moddir/$m.ko 0644"
+	done
+	for t in hvsimctl sample-dm; do
+		echo "file /usr/bin/$t $top/tools/$t 0755"
+	done
+	for t in "$top"/tests/e2e/*; do
+		n=$(basename "$t")
+		if [ -n "${E2E_ONLY:-}" ] && ! echo " $E2E_ONLY " | grep -q " ${n%.sh} "; then
+			continue
+		fi
+		case $t in
+		*.c|*.h) ;;
+		*.sh) echo "file /tests/$(basename "$t") $t 0755" ;;
+		*) [ -x "$t" ] && echo "file /tests/$(basename "$t") $t 0755" ;;
+		esac
+	done
+} >"$spec"
+
+python3 "$top/scripts/mkinitramfs.py" "$out/initramfs.cpio.gz" "$spec" ||
+	{ echo "$label: 0 passed, 1 failed"; exit 1; }
+
+start=$(date +%s)
+"$top/scripts/qemu.sh" "$kbuild/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" \
+	"$out/console.log" "$out/results.txt"
+echo "$label: VM ran for $(( $(date +%s) - start ))s (console: $out/console.log)"
+
+python3 "$top/scripts/results.py" "$label" "$out/results.txt" "$out/console.log"

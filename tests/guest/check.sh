@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test plan inside a debug-kernel VM (run as /main by /init).
+#
+# Results go to ttyS1 (a file on the host), one section per test program:
+#   ### BEGIN <kind> <name>     kind: kunit (a KTAP document), tap (a
+#   ...                         kselftest TAP document) or check (a
+#   ### END <name> rc=<rc>      single pass/fail decided by rc)
+#   ### GUEST-DONE
+# scripts/results.py counts them. Exit status: 0 if everything passed.
+
+MODDIR=/lib/acrn
+fail=0
+
+exec 3>/dev/ttyS1
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+
+section() {	# kind name rc file
+	echo "### BEGIN $1 $2" >&3
+	[ -f "$4" ] && cat "$4" >&3
+	echo "### END $2 rc=$3" >&3
+	[ "$3" = 0 ] || fail=1
+}
+
+# check <name> <command...>: a single pass/fail, output kept for the log.
+check() {
+	name=$1
+	shift
+	"$@" >/tmp/out 2>&1
+	rc=$?
+	cat /tmp/out
+	section check "$name" "$rc" /tmp/out
+}
+
+# kunit <module> <suite...>: load the module (which runs its suites) and
+# collect each suite's KTAP document.
+kunit() {
+	mod=$1
+	shift
+	insmod "$MODDIR/$mod.ko"
+	rc=$?
+	for suite in "$@"; do
+		f=/sys/kernel/debug/kunit/$suite/results
+		[ -f "$f" ] || rc=1
+		section kunit "$suite" "$rc" "$f"
+	done
+}
+
+# tap <name> <command...>: a kselftest-style program, TAP on stdout.
+tap() {
+	name=$1
+	shift
+	"$@" >/tmp/out 2>&1
+	rc=$?
+	cat /tmp/out
+	section tap "$name" "$rc" /tmp/out
+}
+
+echo "acrn_hsm tests on $(uname -r)"
+echo clear >/sys/kernel/debug/kmemleak
+# Let the failslab and fail_page_alloc knobs see GFP_KERNEL, for fail-nth tests.
+echo N >/sys/kernel/debug/failslab/ignore-gfp-wait 2>/dev/null
+pins_before=$(awk '/^nr_foll_pin_(acquired|released)/ { print $2 }' /proc/vmstat | tr '\n' ' ')
+
+kunit acrn_hsm acrn_hsm
+kunit acrn_hvsim acrn_hvsim
+
+for t in /tests/*; do
+	[ -x "$t" ] || continue
+	case $t in
+	*.sh) tap "$(basename "$t" .sh)" sh "$t" ;;
+	*) tap "$(basename "$t")" "$t" ;;
+	esac
+done
+
+check modules-unload sh -c \
+	"rmmod acrn_hsm && rmmod acrn_hvsim && ! grep -q '^acrn_' /proc/modules"
+
+# Every page pinned by the tests must have been unpinned.
+pins_balanced() {
+	awk -v before="$pins_before" '
+		BEGIN { split(before, b, " ") }
+		/^nr_foll_pin_acquired/ { a = $2 }
+		/^nr_foll_pin_released/ { r = $2 }
+		END {
+			printf "pins acquired %d released %d during the tests\n",
+				a - b[1], r - b[2]
+			exit (a - b[1] != r - b[2])
+		}' /proc/vmstat
+}
+check page-pins pins_balanced
+
+# kmemleak reports only objects older than 5 s, found by two scans.
+kmemleak_clean() {
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak
+	if grep -q unreferenced /sys/kernel/debug/kmemleak; then
+		cat /sys/kernel/debug/kmemleak
+		return 1
+	fi
+	echo "no leaks"
+}
+check kmemleak kmemleak_clean
+
+echo "### GUEST-DONE" >&3
+exit $fail

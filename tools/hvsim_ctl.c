@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Userspace helpers around /dev/acrn_hvsim (see hvsim_ctl.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "hvsim_ctl.h"
+
+static int ctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+int hvsim_open(void)
+{
+	int fd = open(HVSIM_DEV, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int hvsim_get_info(int fd, struct hvsim_info *info)
+{
+	return ctl(fd, HVSIM_IOCTL_GET_INFO, info);
+}
+
+int hvsim_get_vm(int fd, unsigned int vmid, struct hvsim_vm_info *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->vmid = vmid;
+	return ctl(fd, HVSIM_IOCTL_GET_VM, vm);
+}
+
+int hvsim_get_vcpu_regs(int fd, unsigned int vmid, unsigned int vcpu,
+			struct hvsim_vcpu_regs *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->vmid = vmid;
+	regs->vcpu_id = vcpu;
+	return ctl(fd, HVSIM_IOCTL_GET_VCPU_REGS, regs);
+}
+
+int hvsim_set_fault(int fd, const struct hvsim_fault *fault)
+{
+	return ctl(fd, HVSIM_IOCTL_SET_FAULT, (void *)fault);
+}
+
+int hvsim_fail(int fd, unsigned int hypercall, int ret, unsigned int count)
+{
+	struct hvsim_fault fault = {
+		.hypercall = hypercall,
+		.count = count,
+		.ret = ret,
+		.action = HVSIM_FAULT_RETURN,
+	};
+
+	return hvsim_set_fault(fd, &fault);
+}
+
+int hvsim_clear_faults(int fd)
+{
+	return ctl(fd, HVSIM_IOCTL_CLEAR_FAULTS, NULL);
+}
+
+int hvsim_get_stats(int fd, struct hvsim_stats *stats)
+{
+	return ctl(fd, HVSIM_IOCTL_GET_STATS, stats);
+}
+
+int hvsim_count_vms(int fd)
+{
+	struct hvsim_info info;
+	struct hvsim_vm_info vm;
+	unsigned int vmid;
+	int ret, n = 0;
+
+	ret = hvsim_get_info(fd, &info);
+	if (ret)
+		return ret;
+	for (vmid = 1; vmid < info.max_vms; vmid++) {
+		ret = hvsim_get_vm(fd, vmid, &vm);
+		if (ret)
+			return ret;
+		if (vm.state != HVSIM_VM_POWERED_OFF)
+			n++;
+	}
+	return n;
+}
+
+const char *hvsim_state_name(unsigned int state)
+{
+	static const char * const names[] = {
+		[HVSIM_VM_POWERED_OFF]		= "powered_off",
+		[HVSIM_VM_CREATED]		= "created",
+		[HVSIM_VM_RUNNING]		= "running",
+		[HVSIM_VM_READY_TO_POWEROFF]	= "ready_to_poweroff",
+		[HVSIM_VM_PAUSED]		= "paused",
+	};
+
+	if (state < ARRAY_SIZE(names) && names[state])
+		return names[state];
+	return "unknown";
+}
+
+static const struct {
+	unsigned int index;
+	const char *name;
+} hypercalls[] = {
+	{ 0x01, "sos_remove_cpu" },
+	{ HVSIM_HC_CREATE_VM, "create_vm" },
+	{ HVSIM_HC_DESTROY_VM, "destroy_vm" },
+	{ HVSIM_HC_START_VM, "start_vm" },
+	{ HVSIM_HC_PAUSE_VM, "pause_vm" },
+	{ HVSIM_HC_RESET_VM, "reset_vm" },
+	{ HVSIM_HC_SET_VCPU_REGS, "set_vcpu_regs" },
+	{ 0x23, "inject_msi" },
+	{ 0x24, "vm_intr_monitor" },
+	{ 0x25, "set_irqline" },
+	{ HVSIM_HC_SET_IOREQ_BUFFER, "set_ioreq_buffer" },
+	{ 0x31, "notify_request_finish" },
+	{ 0x42, "vm_set_memory_regions" },
+	{ 0x53, "set_ptdev_intr" },
+	{ 0x54, "reset_ptdev_intr" },
+	{ 0x55, "assign_pcidev" },
+	{ 0x56, "deassign_pcidev" },
+	{ 0x57, "assign_mmiodev" },
+	{ 0x58, "deassign_mmiodev" },
+	{ 0x59, "create_vdev" },
+	{ 0x5a, "destroy_vdev" },
+	{ 0x80, "pm_get_cpu_state" },
+};
+
+int hvsim_hypercall_index(const char *name)
+{
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hypercalls); i++)
+		if (!strcasecmp(name, hypercalls[i].name))
+			return hypercalls[i].index;
+	errno = 0;
+	v = strtoul(name, &end, 0);
+	if (errno || end == name || *end || v >= HVSIM_NR_HYPERCALLS)
+		return -1;
+	return v;
+}
+
+const char *hvsim_hypercall_name(unsigned int index)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hypercalls); i++)
+		if (hypercalls[i].index == index)
+			return hypercalls[i].name;
+	return NULL;
+}
+
+/* The name as printable text: up to the first NUL, other bytes escaped. */
+static void print_name(FILE *out, const __u8 *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && name[i]; i++) {
+		if (isprint(name[i]) && name[i] != ' ' && name[i] != '\\')
+			fputc(name[i], out);
+		else
+			fprintf(out, "\\x%02x", name[i]);
+	}
+}
+
+int hvsim_print_vms(int fd, FILE *out)
+{
+	struct hvsim_info info;
+	struct hvsim_vm_info vm;
+	unsigned int vmid;
+	int ret;
+
+	ret = hvsim_get_info(fd, &info);
+	if (ret)
+		return ret;
+	for (vmid = 1; vmid < info.max_vms; vmid++) {
+		ret = hvsim_get_vm(fd, vmid, &vm);
+		if (ret)
+			return ret;
+		if (vm.state == HVSIM_VM_POWERED_OFF)
+			continue;
+		fprintf(out, "%u %s vcpus=%u name=", vm.vmid,
+			hvsim_state_name(vm.state), vm.vcpu_num);
+		print_name(out, vm.name, sizeof(vm.name));
+		fputc('\n', out);
+	}
+	return 0;
+}
+
+void hvsim_print_regs(FILE *out, const struct hvsim_vcpu_regs *r)
+{
+	const struct acrn_regs *g = &r->regs;
+	const struct acrn_gp_regs *p = &g->gprs;
+
+	fprintf(out, "vm %u vcpu %u: %s\n", r->vmid, r->vcpu_id,
+		(r->flags & HVSIM_REGS_SET) ? "registers set" : "registers not set");
+	if (!(r->flags & HVSIM_REGS_SET))
+		return;
+	fprintf(out, "  rip=0x%llx rflags=0x%llx efer=0x%llx\n",
+		g->rip, g->rflags, g->ia32_efer);
+	fprintf(out, "  cr0=0x%llx cr3=0x%llx cr4=0x%llx\n", g->cr0, g->cr3, g->cr4);
+	fprintf(out, "  rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
+		p->rax, p->rbx, p->rcx, p->rdx);
+	fprintf(out, "  rsi=0x%llx rdi=0x%llx rsp=0x%llx rbp=0x%llx\n",
+		p->rsi, p->rdi, p->rsp, p->rbp);
+	fprintf(out, "  r8=0x%llx r9=0x%llx r10=0x%llx r11=0x%llx\n",
+		p->r8, p->r9, p->r10, p->r11);
+	fprintf(out, "  r12=0x%llx r13=0x%llx r14=0x%llx r15=0x%llx\n",
+		p->r12, p->r13, p->r14, p->r15);
+	fprintf(out, "  cs=0x%x base=0x%llx limit=0x%x ar=0x%x\n",
+		g->cs_sel, g->cs_base, g->cs_limit, g->cs_ar);
+	fprintf(out, "  ss=0x%x ds=0x%x es=0x%x fs=0x%x gs=0x%x ldt=0x%x tr=0x%x\n",
+		g->ss_sel, g->ds_sel, g->es_sel, g->fs_sel, g->gs_sel,
+		g->ldt_sel, g->tr_sel);
+	fprintf(out, "  gdt=0x%llx/0x%x idt=0x%llx/0x%x\n",
+		g->gdt.base, g->gdt.limit, g->idt.base, g->idt.limit);
+}

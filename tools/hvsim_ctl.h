@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small userspace helpers around /dev/acrn_hvsim, shared by hvsimctl, the
+ * sample device model and the tests. Functions return 0 or -errno.
+ */
+#ifndef HVSIM_CTL_H
+#define HVSIM_CTL_H
+
+#include <stdio.h>
+#include <linux/acrn_hvsim.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define HVSIM_DEV	"/dev/acrn_hvsim"
+#define HSM_DEV		"/dev/acrn_hsm"
+
+/* Hypercall indexes, the low byte of the hypercall id. */
+#define HVSIM_HC_CREATE_VM		0x10
+#define HVSIM_HC_DESTROY_VM		0x11
+#define HVSIM_HC_START_VM		0x12
+#define HVSIM_HC_PAUSE_VM		0x13
+#define HVSIM_HC_RESET_VM		0x15
+#define HVSIM_HC_SET_VCPU_REGS		0x16
+#define HVSIM_HC_SET_IOREQ_BUFFER	0x30
+
+int hvsim_open(void);
+int hvsim_get_info(int fd, struct hvsim_info *info);
+int hvsim_get_vm(int fd, unsigned int vmid, struct hvsim_vm_info *vm);
+int hvsim_get_vcpu_regs(int fd, unsigned int vmid, unsigned int vcpu,
+			struct hvsim_vcpu_regs *regs);
+int hvsim_set_fault(int fd, const struct hvsim_fault *fault);
+int hvsim_fail(int fd, unsigned int hypercall, int ret, unsigned int count);
+int hvsim_clear_faults(int fd);
+int hvsim_get_stats(int fd, struct hvsim_stats *stats);
+/* Number of VMs that are not powered off, or -errno. */
+int hvsim_count_vms(int fd);
+
+const char *hvsim_state_name(unsigned int state);
+/* Hypercall index for a name such as "start_vm" or "0x12", or -1. */
+int hvsim_hypercall_index(const char *name);
+const char *hvsim_hypercall_name(unsigned int index);
+
+/* One line per VM: "<vmid> <state> vcpus=<n> name=<name>". */
+int hvsim_print_vms(int fd, FILE *out);
+void hvsim_print_regs(FILE *out, const struct hvsim_vcpu_regs *regs);
+
+#endif /* HVSIM_CTL_H */

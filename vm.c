@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM life cycle: create, start, pause, reset, destroy, initial registers.
+ *
+ * The hypervisor owns a VM's state; this file keeps the kernel resources
+ * that go with it (the backend reference, the pinned I/O request page) and
+ * releases them only once the hypervisor has agreed to destroy the VM.
+ * When it refuses while the VM's file is being closed, the VM is parked
+ * and destruction is retried in the background until the hypervisor
+ * agrees (an RT VM, for instance, may only be destroyed after its guest
+ * has powered off).
+ */
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "acrn_drv.h"
+
+#define ACRN_VM_REAP_INTERVAL	HZ
+
+/* acrn_vm_orphans_lock protects acrn_vm_orphans and acrn_vm::orphan_node. */
+static DEFINE_MUTEX(acrn_vm_orphans_lock);
+static LIST_HEAD(acrn_vm_orphans);
+static void acrn_vm_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(acrn_vm_reaper, acrn_vm_reap);
+
+/**
+ * acrn_vm_creation_check() - validate an ACRN_IOCTL_CREATE_VM argument
+ * @param: The argument as copied from userspace.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for non-zero reserved fields or an I/O request
+ * buffer that is not page aligned.
+ */
+VISIBLE_IF_KUNIT int acrn_vm_creation_check(const struct acrn_vm_creation *param)
+{
+	if (param->reserved0 || param->reserved1)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(param->ioreq_buf))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * acrn_vcpu_regs_check() - validate an ACRN_IOCTL_SET_VCPU_REGS argument
+ * @regs:     The argument as copied from userspace.
+ * @vcpu_num: Number of vCPUs of the VM.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a vCPU the VM does not have or a non-zero
+ * reserved field.
+ */
+VISIBLE_IF_KUNIT int acrn_vcpu_regs_check(const struct acrn_vcpu_regs *regs,
+					  u16 vcpu_num)
+{
+	const struct acrn_regs *r = &regs->vcpu_regs;
+
+	if (regs->vcpu_id >= vcpu_num)
+		return -EINVAL;
+	if (memchr_inv(regs->reserved, 0, sizeof(regs->reserved)) ||
+	    memchr_inv(r->reserved_32, 0, sizeof(r->reserved_32)) ||
+	    memchr_inv(r->reserved_64, 0, sizeof(r->reserved_64)) ||
+	    memchr_inv(r->gdt.reserved, 0, sizeof(r->gdt.reserved)) ||
+	    memchr_inv(r->idt.reserved, 0, sizeof(r->idt.reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Ask the hypervisor for the VM. It writes the vmid and vcpu_num back into
+ * @param (and may adjust other fields), so the kernel copy goes back to
+ * userspace as the hypervisor left it.
+ */
+static int acrn_vm_hv_create(struct acrn_vm *vm, struct acrn_vm_creation *param)
+{
+	struct acrn_vm_creation *hc_param;
+	long hv_ret;
+	int ret;
+
+	hc_param = kmemdup(param, sizeof(*param), GFP_KERNEL);
+	if (!hc_param)
+		return -ENOMEM;
+
+	hv_ret = hcall_create_vm(virt_to_phys(hc_param));
+	if (hv_ret == -ENOTTY)		/* no free VM slot */
+		ret = -ENOSPC;
+	else
+		ret = acrn_hv_errno(hv_ret, -EINVAL);
+	if (!ret && hc_param->vmid == ACRN_INVALID_VMID)
+		ret = -EIO;
+	if (!ret) {
+		*param = *hc_param;
+		vm->vmid = param->vmid;
+		vm->vcpu_num = param->vcpu_num;
+	}
+
+	kfree(hc_param);
+	return ret;
+}
+
+static void acrn_vm_free(struct acrn_vm *vm)
+{
+	acrn_ioreq_buffer_unpin(vm);
+	acrn_hv_put(vm->hv);
+	kfree(vm);
+}
+
+/**
+ * acrn_vm_create() - create a VM in the hypervisor
+ * @param: The ACRN_IOCTL_CREATE_VM argument. On success it holds what the
+ *	   hypervisor wrote back, including vmid and vcpu_num.
+ *
+ * Pins the I/O request page before asking the hypervisor, so bad user
+ * input never reaches it, and registers the page once the VM exists.
+ *
+ * Context: Process context.
+ * Return: The VM, or an ERR_PTR(): -EINVAL for a bad argument or a
+ * configuration the hypervisor refused, -EFAULT for an unusable I/O
+ * request page, -ENOSPC when the hypervisor has no free VM slot, -ENODEV
+ * without a hypervisor, -EIO when the hypervisor misbehaved, -ENOMEM.
+ */
+struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
+{
+	struct acrn_vm *vm;
+	int ret;
+
+	ret = acrn_vm_creation_check(param);
+	if (ret)
+		return ERR_PTR(ret);
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	vm->vmid = ACRN_INVALID_VMID;
+	INIT_LIST_HEAD(&vm->orphan_node);
+
+	vm->hv = acrn_hv_get();
+	if (IS_ERR(vm->hv)) {
+		ret = PTR_ERR(vm->hv);
+		goto free_vm;
+	}
+
+	ret = acrn_ioreq_buffer_pin(vm, param->ioreq_buf);
+	if (ret)
+		goto put_hv;
+
+	ret = acrn_vm_hv_create(vm, param);
+	if (ret)
+		goto unpin_ioreq;
+
+	/* A vCPU count without a slot would index past the shared page. */
+	if (!vm->vcpu_num || vm->vcpu_num > ACRN_IO_REQUEST_MAX) {
+		pr_err("VM %u: hypervisor reported %u vCPUs\n",
+		       vm->vmid, vm->vcpu_num);
+		ret = -EIO;
+		goto destroy_vm;
+	}
+
+	ret = acrn_ioreq_buffer_register(vm);
+	if (ret)
+		goto destroy_vm;
+
+	return vm;
+
+destroy_vm:
+	acrn_vm_release(vm);
+	return ERR_PTR(ret);
+unpin_ioreq:
+	acrn_ioreq_buffer_unpin(vm);
+put_hv:
+	acrn_hv_put(vm->hv);
+free_vm:
+	kfree(vm);
+	return ERR_PTR(ret);
+}
+
+/**
+ * acrn_vm_destroy() - destroy a VM and free it
+ * @vm: The VM.
+ *
+ * Pauses the VM (the hypervisor only destroys paused VMs), then asks the
+ * hypervisor to destroy it. Kernel resources are released only after the
+ * hypervisor agreed; on refusal the VM is left as it was, apart from
+ * being paused.
+ *
+ * Context: Process context; the caller owns @vm exclusively.
+ * Return: 0 (@vm is freed), -EBUSY if the hypervisor refused, or another
+ * errno from acrn_hv_errno().
+ */
+int acrn_vm_destroy(struct acrn_vm *vm)
+{
+	int ret;
+
+	/* Already paused or never started is fine; destroy decides. */
+	hcall_pause_vm(vm->vmid);
+	ret = acrn_hv_errno(hcall_destroy_vm(vm->vmid), -EBUSY);
+	if (ret)
+		return ret;
+
+	acrn_vm_free(vm);
+	return 0;
+}
+
+/**
+ * acrn_vm_release() - destroy a VM whose owner is going away
+ * @vm: The VM.
+ *
+ * Like acrn_vm_destroy(), but cannot fail: if the hypervisor refuses, the
+ * VM keeps its resources (the hypervisor may still use them) and
+ * destruction is retried in the background.
+ *
+ * Context: Process context; the caller gives up @vm.
+ */
+void acrn_vm_release(struct acrn_vm *vm)
+{
+	if (!acrn_vm_destroy(vm))
+		return;
+
+	pr_info("VM %u: the hypervisor refused to destroy it; retrying\n",
+		vm->vmid);
+	mutex_lock(&acrn_vm_orphans_lock);
+	list_add_tail(&vm->orphan_node, &acrn_vm_orphans);
+	mutex_unlock(&acrn_vm_orphans_lock);
+	schedule_delayed_work(&acrn_vm_reaper, ACRN_VM_REAP_INTERVAL);
+}
+
+/* Try to destroy every orphan; returns whether some remain. */
+static bool acrn_vm_reap_orphans(void)
+{
+	struct acrn_vm *vm, *next;
+	bool remain;
+
+	mutex_lock(&acrn_vm_orphans_lock);
+	list_for_each_entry_safe(vm, next, &acrn_vm_orphans, orphan_node) {
+		u16 vmid = vm->vmid;
+
+		list_del(&vm->orphan_node);
+		if (acrn_vm_destroy(vm))
+			list_add(&vm->orphan_node, &acrn_vm_orphans);
+		else
+			pr_info("VM %u: destroyed\n", vmid);
+	}
+	remain = !list_empty(&acrn_vm_orphans);
+	mutex_unlock(&acrn_vm_orphans_lock);
+
+	return remain;
+}
+
+static void acrn_vm_reap(struct work_struct *work)
+{
+	if (acrn_vm_reap_orphans())
+		schedule_delayed_work(&acrn_vm_reaper, ACRN_VM_REAP_INTERVAL);
+}
+
+/**
+ * acrn_vm_exit() - last attempt to destroy parked VMs
+ *
+ * A VM the hypervisor still refuses to destroy keeps its I/O request page
+ * pinned forever, since the hypervisor may still write to it; only the
+ * bookkeeping is dropped.
+ *
+ * Context: Process context (module exit).
+ */
+void acrn_vm_exit(void)
+{
+	struct acrn_vm *vm, *next;
+
+	cancel_delayed_work_sync(&acrn_vm_reaper);
+	if (!acrn_vm_reap_orphans())
+		return;
+
+	mutex_lock(&acrn_vm_orphans_lock);
+	list_for_each_entry_safe(vm, next, &acrn_vm_orphans, orphan_node) {
+		pr_err("VM %u: the hypervisor never agreed to destroy it; its I/O request page stays pinned\n",
+		       vm->vmid);
+		list_del(&vm->orphan_node);
+		acrn_hv_put(vm->hv);
+		kfree(vm);
+	}
+	mutex_unlock(&acrn_vm_orphans_lock);
+}
+
+/**
+ * acrn_vm_start() - start a created VM
+ * @vm: The VM.
+ *
+ * Context: Process context.
+ * Return: 0, -EBUSY if the VM is not in the created state, or another
+ * errno from acrn_hv_errno().
+ */
+int acrn_vm_start(struct acrn_vm *vm)
+{
+	return acrn_hv_errno(hcall_start_vm(vm->vmid), -EBUSY);
+}
+
+/**
+ * acrn_vm_pause() - pause a VM
+ * @vm: The VM.
+ *
+ * Pausing a paused VM succeeds and changes nothing.
+ *
+ * Context: Process context.
+ * Return: 0, -EBUSY if the hypervisor refused, or another errno from
+ * acrn_hv_errno().
+ */
+int acrn_vm_pause(struct acrn_vm *vm)
+{
+	return acrn_hv_errno(hcall_pause_vm(vm->vmid), -EBUSY);
+}
+
+/**
+ * acrn_vm_reset() - reset a paused VM to the created state
+ * @vm: The VM.
+ *
+ * The hypervisor frees every slot of the I/O request page.
+ *
+ * Context: Process context.
+ * Return: 0, -EBUSY if the VM is not paused, or another errno from
+ * acrn_hv_errno().
+ */
+int acrn_vm_reset(struct acrn_vm *vm)
+{
+	return acrn_hv_errno(hcall_reset_vm(vm->vmid), -EBUSY);
+}
+
+/**
+ * acrn_vm_set_vcpu_regs() - set the initial registers of a vCPU
+ * @vm:   The VM.
+ * @regs: The ACRN_IOCTL_SET_VCPU_REGS argument.
+ *
+ * Context: Process context.
+ * Return: 0, -EINVAL for a bad argument or when the hypervisor refused
+ * (VM running, or register values it rejects), or another errno from
+ * acrn_hv_errno().
+ */
+int acrn_vm_set_vcpu_regs(struct acrn_vm *vm, const struct acrn_vcpu_regs *regs)
+{
+	struct acrn_vcpu_regs *hc_regs;
+	int ret;
+
+	ret = acrn_vcpu_regs_check(regs, vm->vcpu_num);
+	if (ret)
+		return ret;
+
+	hc_regs = kmemdup(regs, sizeof(*regs), GFP_KERNEL);
+	if (!hc_regs)
+		return -ENOMEM;
+	ret = acrn_hv_errno(hcall_set_vcpu_regs(vm->vmid, virt_to_phys(hc_regs)),
+			    -EINVAL);
+	kfree(hc_regs);
+
+	return ret;
+}
