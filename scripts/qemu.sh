@@ -16,7 +16,7 @@ shift 4
 
 : >"$results"
 cmd=(qemu-system-x86_64 -M q35 -cpu max -smp 2 -m "${QEMU_MEM:-1024}"
-	-accel tcg -nodefaults -nographic -no-reboot
+	-accel tcg -nodefaults -nographic -no-reboot -bios qboot.rom
 	-serial stdio -serial "file:$results"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-kernel "$kernel" -initrd "$initrd"
