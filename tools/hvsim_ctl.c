@@ -73,24 +73,39 @@ int hvsim_get_stats(int fd, struct hvsim_stats *stats)
 	return ctl(fd, HVSIM_IOCTL_GET_STATS, stats);
 }
 
-int hvsim_count_vms(int fd)
+int hvsim_walk_vms(int fd, hvsim_vm_fn_t fn, void *arg)
 {
 	struct hvsim_info info;
 	struct hvsim_vm_info vm;
 	unsigned int vmid;
-	int ret, n = 0;
+	int ret;
 
 	ret = hvsim_get_info(fd, &info);
 	if (ret)
 		return ret;
 	for (vmid = 1; vmid < info.max_vms; vmid++) {
 		ret = hvsim_get_vm(fd, vmid, &vm);
+		if (!ret && vm.state != HVSIM_VM_POWERED_OFF)
+			ret = fn(&vm, arg);
 		if (ret)
 			return ret;
-		if (vm.state != HVSIM_VM_POWERED_OFF)
-			n++;
 	}
-	return n;
+	return 0;
+}
+
+static int count_vm(const struct hvsim_vm_info *vm, void *arg)
+{
+	(void)vm;
+	(*(int *)arg)++;
+	return 0;
+}
+
+int hvsim_count_vms(int fd)
+{
+	int n = 0, ret;
+
+	ret = hvsim_walk_vms(fd, count_vm, &n);
+	return ret ? ret : n;
 }
 
 const char *hvsim_state_name(unsigned int state)
@@ -175,28 +190,20 @@ static void print_name(FILE *out, const __u8 *name, size_t len)
 	}
 }
 
+static int print_vm(const struct hvsim_vm_info *vm, void *arg)
+{
+	FILE *out = arg;
+
+	fprintf(out, "%u %s vcpus=%u name=", vm->vmid,
+		hvsim_state_name(vm->state), vm->vcpu_num);
+	print_name(out, vm->name, sizeof(vm->name));
+	fputc('\n', out);
+	return 0;
+}
+
 int hvsim_print_vms(int fd, FILE *out)
 {
-	struct hvsim_info info;
-	struct hvsim_vm_info vm;
-	unsigned int vmid;
-	int ret;
-
-	ret = hvsim_get_info(fd, &info);
-	if (ret)
-		return ret;
-	for (vmid = 1; vmid < info.max_vms; vmid++) {
-		ret = hvsim_get_vm(fd, vmid, &vm);
-		if (ret)
-			return ret;
-		if (vm.state == HVSIM_VM_POWERED_OFF)
-			continue;
-		fprintf(out, "%u %s vcpus=%u name=", vm.vmid,
-			hvsim_state_name(vm.state), vm.vcpu_num);
-		print_name(out, vm.name, sizeof(vm.name));
-		fputc('\n', out);
-	}
-	return 0;
+	return hvsim_walk_vms(fd, print_vm, out);
 }
 
 void hvsim_print_regs(FILE *out, const struct hvsim_vcpu_regs *r)

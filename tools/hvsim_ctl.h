@@ -32,6 +32,12 @@ int hvsim_set_fault(int fd, const struct hvsim_fault *fault);
 int hvsim_fail(int fd, unsigned int hypercall, int ret, unsigned int count);
 int hvsim_clear_faults(int fd);
 int hvsim_get_stats(int fd, struct hvsim_stats *stats);
+/*
+ * Call fn for each VM that is not powered off; stops at and returns the
+ * first non-zero value fn returns.
+ */
+typedef int (*hvsim_vm_fn_t)(const struct hvsim_vm_info *vm, void *arg);
+int hvsim_walk_vms(int fd, hvsim_vm_fn_t fn, void *arg);
 /* Number of VMs that are not powered off, or -errno. */
 int hvsim_count_vms(int fd);
 

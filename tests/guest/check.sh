@@ -23,14 +23,21 @@ section() {	# kind name rc file
 	[ "$3" = 0 ] || fail=1
 }
 
-# check <name> <command...>: a single pass/fail, output kept for the log.
-check() {
-	name=$1
-	shift
+# run <kind> <name> <command...>: run a test program into a section; its
+# output also goes to the console for the log.
+run() {
+	kind=$1
+	name=$2
+	shift 2
 	"$@" >/tmp/out 2>&1
 	rc=$?
 	cat /tmp/out
-	section check "$name" "$rc" /tmp/out
+	section "$kind" "$name" "$rc" /tmp/out
+}
+
+# check <name> <command...>: a single pass/fail.
+check() {
+	run check "$@"
 }
 
 # kunit <module> <suite...>: load the module (which runs its suites) and
@@ -49,12 +56,7 @@ kunit() {
 
 # tap <name> <command...>: a kselftest-style program, TAP on stdout.
 tap() {
-	name=$1
-	shift
-	"$@" >/tmp/out 2>&1
-	rc=$?
-	cat /tmp/out
-	section tap "$name" "$rc" /tmp/out
+	run tap "$@"
 }
 
 echo "acrn_hsm tests on $(uname -r)"

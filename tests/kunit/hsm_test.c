@@ -29,12 +29,7 @@ static const struct creation_case creation_cases[] = {
 	{ "ioreq_buf zero",		0, 0, 0, 0 },
 };
 
-static void creation_case_desc(const struct creation_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(creation, creation_cases, creation_case_desc);
+KUNIT_ARRAY_PARAM_DESC(creation, creation_cases, desc);
 
 static void hsm_test_creation_check(struct kunit *test)
 {
@@ -84,12 +79,7 @@ static const struct regs_case regs_cases[] = {
 	{ "idt.reserved[2]",		REGS_IDT_RESERVED, 2, 0, -EINVAL },
 };
 
-static void regs_case_desc(const struct regs_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(regs, regs_cases, regs_case_desc);
+KUNIT_ARRAY_PARAM_DESC(regs, regs_cases, desc);
 
 static void hsm_test_vcpu_regs_check(struct kunit *test)
 {
@@ -147,12 +137,7 @@ static const struct errno_case errno_cases[] = {
 	{ "unexpected large negative",	-4096, -EINVAL, -EIO },
 };
 
-static void errno_case_desc(const struct errno_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(errno, errno_cases, errno_case_desc);
+KUNIT_ARRAY_PARAM_DESC(errno, errno_cases, desc);
 
 static void hsm_test_hv_errno(struct kunit *test)
 {

@@ -50,12 +50,7 @@ static const struct transition_case transition_cases[] = {
 	{ "not a lifecycle call", CREATED, HC_SET_VCPU_REGS, true, REFUSED, CREATED },
 };
 
-static void transition_case_desc(const struct transition_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(transition, transition_cases, transition_case_desc);
+KUNIT_ARRAY_PARAM_DESC(transition, transition_cases, desc);
 
 static void hvsim_test_transition(struct kunit *test)
 {
@@ -86,12 +81,7 @@ static const struct affinity_case affinity_cases[] = {
 	{ "sparse bits",		0x8000000000000001ULL, ~0ULL, 2 },
 };
 
-static void affinity_case_desc(const struct affinity_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(affinity, affinity_cases, affinity_case_desc);
+KUNIT_ARRAY_PARAM_DESC(affinity, affinity_cases, desc);
 
 static void hvsim_test_affinity(struct kunit *test)
 {
@@ -121,12 +111,7 @@ static const struct cr_case cr_cases[] = {
 	{ "CR4 PKS",			0x31, 1 << 24, true },
 };
 
-static void cr_case_desc(const struct cr_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(cr, cr_cases, cr_case_desc);
+KUNIT_ARRAY_PARAM_DESC(cr, cr_cases, desc);
 
 static void hvsim_test_cr0_cr4(struct kunit *test)
 {
