@@ -14,9 +14,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-# Refresh the sources; objects stay, so unchanged files are not rebuilt.
-tar -C "$top" -c Kbuild ./*.c ./*.h hvsim include probes scripts tests/kunit |
-	tar -C "$out" -x
+# Refresh the sources (only sources: an in-place build leaves objects in
+# the tree); objects in OUTDIR stay, so unchanged files are not rebuilt.
+(cd "$top" && find Kbuild ./*.c ./*.h hvsim include probes scripts/probe.sh tests/kunit \
+	-type f \( -name Kbuild -o -name '*.[ch]' -o -name '*.sh' \) ! -name compat_probes.h) |
+	tar -C "$top" -c -T - | tar -C "$out" -x
 "$out/scripts/probe.sh" "$kdir" "$out/compat_probes.h"
 
 log=$out/build.log
