@@ -45,7 +45,7 @@ tests: $(E2E)
 
 tests/e2e/%: tests/e2e/%.c tests/e2e/*.h tools/hvsim_ctl.c tools/hvsim_ctl.h include/uapi/linux/*.h
 	@test -n "$(SELFTESTS)" || { echo "kselftest_harness.h not found: run scripts/deps.sh and scripts/kernel.sh first" >&2; exit 1; }
-	$(CC) $(UCFLAGS) -I$(SELFTESTS) -Itests/e2e -o $@ $< tools/hvsim_ctl.c
+	$(CC) $(UCFLAGS) -isystem $(SELFTESTS) -Itests/e2e -o $@ $< tools/hvsim_ctl.c
 
 lint:
 	scripts/lint.sh

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <linux/acrn_hvsim.h>
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 #define HVSIM_DEV	"/dev/acrn_hvsim"
 #define HSM_DEV		"/dev/acrn_hsm"

@@ -61,8 +61,14 @@ tap() {
 
 echo "acrn_hsm tests on $(uname -r)"
 echo clear >/sys/kernel/debug/kmemleak
-# Let the failslab and fail_page_alloc knobs see GFP_KERNEL, for fail-nth tests.
-echo N >/sys/kernel/debug/failslab/ignore-gfp-wait 2>/dev/null
+# fail-nth tests: let failslab and fail_page_alloc fail sleeping
+# allocations too, and inject silently (a forced failure prints a stack
+# trace otherwise, which the console scan would count as a report).
+for f in failslab fail_page_alloc fail_usercopy; do
+	echo 0 >/sys/kernel/debug/$f/verbose
+	[ -e /sys/kernel/debug/$f/ignore-gfp-wait ] &&
+		echo N >/sys/kernel/debug/$f/ignore-gfp-wait
+done
 pins_before=$(awk '/^nr_foll_pin_(acquired|released)/ { print $2 }' /proc/vmstat | tr '\n' ' ')
 
 kunit acrn_hsm acrn_hsm

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Systematic fault injection over the VM life-cycle paths.
+ *
+ * For n = 1, 2, ... the n-th fault site the calling task reaches inside
+ * one system call (a slab or page allocation, or a user copy) is made to
+ * fail through /proc/self/task/<tid>/fail-nth, until the call completes
+ * without reaching an n-th site. Every injected failure must end in a
+ * clean error or in success, never leave a VM half made in the hypervisor,
+ * and never leak (the guest checks kmemleak and page pins afterwards).
+ *
+ * With kmemleak enabled an injected failure may land in kmemleak's own
+ * bookkeeping, which falls back silently: success is always acceptable.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/acrn.h>
+
+#include "kselftest_harness.h"
+#include "hvsim_ctl.h"
+
+#define MAX_SITES	200
+
+FIXTURE(failnth) {
+	int sim;
+	int nth;
+	void *ioreq;
+};
+
+FIXTURE_SETUP(failnth)
+{
+	char path[64];
+
+	self->sim = hvsim_open();
+	ASSERT_LE(0, self->sim);
+	ASSERT_EQ(0, hvsim_count_vms(self->sim));
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+	self->nth = open(path, O_RDWR);
+	ASSERT_LE(0, self->nth) TH_LOG("fail-nth needs CONFIG_FAULT_INJECTION");
+
+	self->ioreq = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ioreq);
+}
+
+FIXTURE_TEARDOWN(failnth)
+{
+	EXPECT_EQ(0, hvsim_count_vms(self->sim));
+	munmap(self->ioreq, 4096);
+	close(self->nth);
+	close(self->sim);
+}
+
+/* Make the n-th fault site of this task's next system call fail. */
+static void arm(int nth, int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	if (pwrite(nth, buf, len, 0) != len)
+		perror("fail-nth");
+}
+
+/*
+ * Whether the armed failure was injected, and disarm. Reading and writing
+ * fail-nth copy to and from user memory, which are fault sites too: a
+ * read that fails means one site was left, which the read used up.
+ */
+static int fired(int nth)
+{
+	char buf[16] = "";
+	int injected;
+
+	injected = pread(nth, buf, sizeof(buf) - 1, 0) > 0 && buf[0] == '0';
+	/* Disarms even when its own copy takes the last count. */
+	if (pwrite(nth, "0", 1, 0) < 0 && errno != EFAULT)
+		perror("fail-nth");
+	return injected;
+}
+
+static void creation(struct acrn_vm_creation *cv, void *ioreq)
+{
+	memset(cv, 0, sizeof(*cv));
+	strcpy((char *)cv->uuid, "failnth");
+	cv->ioreq_buf = (unsigned long)ioreq;
+	cv->cpu_affinity = 0x3;
+}
+
+TEST_F(failnth, open)
+{
+	int n, fd, err;
+
+	for (n = 1; n < MAX_SITES; n++) {
+		arm(self->nth, n);
+		fd = open(HSM_DEV, O_RDWR);
+		err = errno;
+		if (!fired(self->nth)) {
+			ASSERT_LE(0, fd);
+			close(fd);
+			break;
+		}
+		/* EFAULT: the path copy from userspace is a fault site too. */
+		if (fd >= 0)
+			close(fd);
+		else
+			EXPECT_TRUE(err == ENOMEM || err == EFAULT)
+				TH_LOG("site %d: %s", n, strerror(err));
+	}
+	EXPECT_LT(n, MAX_SITES);
+	TH_LOG("open: %d fault sites", n - 1);
+}
+
+TEST_F(failnth, create_vm)
+{
+	struct acrn_vm_creation cv;
+	int n, fd, ret, err, injected;
+
+	for (n = 1; n < MAX_SITES; n++) {
+		fd = open(HSM_DEV, O_RDWR);
+		ASSERT_LE(0, fd);
+		creation(&cv, self->ioreq);
+
+		arm(self->nth, n);
+		ret = ioctl(fd, ACRN_IOCTL_CREATE_VM, &cv);
+		err = errno;
+		injected = fired(self->nth);
+
+		if (ret == 0) {
+			EXPECT_EQ(1, hvsim_count_vms(self->sim));
+			EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_DESTROY_VM));
+		} else {
+			EXPECT_TRUE(err == ENOMEM || err == EFAULT)
+				TH_LOG("site %d: %s", n, strerror(err));
+			EXPECT_EQ(0, hvsim_count_vms(self->sim))
+				TH_LOG("site %d left a VM behind", n);
+		}
+		close(fd);
+		ASSERT_EQ(0, hvsim_count_vms(self->sim));
+		if (!injected) {
+			EXPECT_EQ(0, ret);
+			break;
+		}
+	}
+	EXPECT_LT(n, MAX_SITES);
+	EXPECT_LT(1, n) TH_LOG("CREATE_VM reached no fault site");
+	TH_LOG("CREATE_VM: %d fault sites", n - 1);
+}
+
+TEST_F(failnth, set_vcpu_regs)
+{
+	struct acrn_vm_creation cv;
+	struct acrn_vcpu_regs regs;
+	struct hvsim_vcpu_regs seen;
+	int n, fd, ret, err, injected;
+
+	fd = open(HSM_DEV, O_RDWR);
+	ASSERT_LE(0, fd);
+	creation(&cv, self->ioreq);
+	ASSERT_EQ(0, ioctl(fd, ACRN_IOCTL_CREATE_VM, &cv));
+
+	memset(&regs, 0, sizeof(regs));
+	regs.vcpu_regs.cr0 = 0x31;
+	for (n = 1; n < MAX_SITES; n++) {
+		regs.vcpu_regs.rip = 0x100000 + n;
+		arm(self->nth, n);
+		ret = ioctl(fd, ACRN_IOCTL_SET_VCPU_REGS, &regs);
+		err = errno;
+		injected = fired(self->nth);
+
+		ASSERT_EQ(0, hvsim_get_vcpu_regs(self->sim, cv.vmid, 0, &seen));
+		if (ret == 0) {
+			EXPECT_EQ(regs.vcpu_regs.rip, seen.regs.rip);
+		} else {
+			EXPECT_TRUE(err == ENOMEM || err == EFAULT)
+				TH_LOG("site %d: %s", n, strerror(err));
+			/* A failed call must not have reached the hypervisor. */
+			EXPECT_NE(regs.vcpu_regs.rip, seen.regs.rip);
+		}
+		if (!injected) {
+			EXPECT_EQ(0, ret);
+			break;
+		}
+	}
+	EXPECT_LT(n, MAX_SITES);
+	TH_LOG("SET_VCPU_REGS: %d fault sites", n - 1);
+	close(fd);
+}
+
+TEST_F(failnth, lifecycle)
+{
+	static const unsigned long cmds[] = {
+		ACRN_IOCTL_START_VM, ACRN_IOCTL_PAUSE_VM, ACRN_IOCTL_RESET_VM,
+		ACRN_IOCTL_DESTROY_VM,
+	};
+	struct acrn_vm_creation cv;
+	int n, fd, ret, injected;
+	size_t i;
+
+	fd = open(HSM_DEV, O_RDWR);
+	ASSERT_LE(0, fd);
+	creation(&cv, self->ioreq);
+	ASSERT_EQ(0, ioctl(fd, ACRN_IOCTL_CREATE_VM, &cv));
+
+	/* These reach no fault site: the first arming must not fire. */
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		n = 1;
+		arm(self->nth, n);
+		ret = ioctl(fd, cmds[i], NULL);
+		injected = fired(self->nth);
+		EXPECT_EQ(0, ret) TH_LOG("ioctl %d: %s", i, strerror(errno));
+		EXPECT_FALSE(injected);
+	}
+	EXPECT_EQ(0, hvsim_count_vms(self->sim));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
