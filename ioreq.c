@@ -17,19 +17,16 @@
 /**
  * acrn_ioreq_buffer_pin() - pin the device model's I/O request page
  * @vm:    The VM.
- * @uaddr: User address of the buffer.
+ * @uaddr: User address of the buffer, page aligned (acrn_vm_creation_check()).
  *
  * Context: Process context, in the device model's address space.
- * Return: 0, -EINVAL if @uaddr is not page aligned, -EFAULT (or the error
- * of pin_user_pages_fast()) if it is not a writable mapping.
+ * Return: 0, or -EFAULT (or the error of pin_user_pages_fast()) if @uaddr
+ * is not a writable mapping.
  */
 int acrn_ioreq_buffer_pin(struct acrn_vm *vm, u64 uaddr)
 {
 	struct page *page;
 	int ret;
-
-	if (!PAGE_ALIGNED(uaddr))
-		return -EINVAL;
 
 	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
 	if (ret != 1)

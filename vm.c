@@ -211,9 +211,10 @@ int acrn_vm_destroy(struct acrn_vm *vm)
  * acrn_vm_release() - destroy a VM whose owner is going away
  * @vm: The VM.
  *
- * Like acrn_vm_destroy(), but cannot fail: if the hypervisor refuses, the
- * VM keeps its resources (the hypervisor may still use them) and
- * destruction is retried in the background.
+ * Like acrn_vm_destroy(), but cannot fail: if the hypervisor does not
+ * agree, whatever it answers, the VM keeps its resources (the hypervisor
+ * may still use them) and destruction is retried in the background. Only
+ * a clean success frees memory the hypervisor was given.
  *
  * Context: Process context; the caller gives up @vm.
  */

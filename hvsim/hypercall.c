@@ -113,8 +113,12 @@ int hvsim_fault_set(const struct hvsim_fault *fault)
 	switch (fault->action) {
 	case HVSIM_FAULT_RETURN:
 		break;
-	case HVSIM_FAULT_VCPU_NUM:
 	case HVSIM_FAULT_VMID:
+		/* Only the failure report: another vmid would hand out a VM. */
+		if (fault->value != ACRN_INVALID_VMID)
+			return -EINVAL;
+		fallthrough;
+	case HVSIM_FAULT_VCPU_NUM:
 		if (fault->hypercall != ACRN_HC_INDEX(HC_CREATE_VM))
 			return -EINVAL;
 		break;

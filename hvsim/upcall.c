@@ -89,9 +89,14 @@ void hvsim_upcall_clear(struct hvsim_upcall *u)
  */
 void hvsim_upcall_raise(struct hvsim_upcall *u)
 {
+	int ret;
+
 	atomic64_inc(&u->raised);
 	atomic_inc(&u->kicks);
-	/* -EBUSY: the previous kick has not run yet and covers this one. */
-	if (smp_call_function_single_async(0, &u->csd))
+	ret = smp_call_function_single_async(0, &u->csd);
+	if (ret)
 		atomic_dec(&u->kicks);
+	/* -EBUSY: the previous kick has not run yet and covers this one. */
+	if (ret && ret != -EBUSY)
+		irq_work_queue(&u->work);	/* CPU 0 is offline: not lost */
 }

@@ -10,6 +10,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -110,9 +111,23 @@ VISIBLE_IF_KUNIT long hvsim_vm_transition(u32 *state, unsigned long hc,
 	}
 }
 
+/* The lowest ACRN_IO_REQUEST_MAX CPUs of @pcpu_mask. */
+static u64 hvsim_default_affinity(u64 pcpu_mask)
+{
+	u64 affinity = 0;
+	int n;
+
+	for (n = 0; n < ACRN_IO_REQUEST_MAX && pcpu_mask; n++) {
+		affinity |= pcpu_mask & -pcpu_mask;
+		pcpu_mask &= pcpu_mask - 1;
+	}
+	return affinity;
+}
+
 /**
  * hvsim_affinity_vcpus() - number of vCPUs for a cpu_affinity
- * @affinity:  cpu_affinity from CREATE_VM; 0 means all of @pcpu_mask.
+ * @affinity:  cpu_affinity from CREATE_VM; 0 asks for the default, the
+ *	       lowest 16 CPUs of @pcpu_mask.
  * @pcpu_mask: Physical CPUs a VM may use.
  *
  * One vCPU per physical CPU, and no more vCPUs than I/O request slots.
@@ -123,7 +138,7 @@ VISIBLE_IF_KUNIT long hvsim_vm_transition(u32 *state, unsigned long hc,
 VISIBLE_IF_KUNIT long hvsim_affinity_vcpus(u64 affinity, u64 pcpu_mask)
 {
 	if (!affinity)
-		affinity = pcpu_mask;
+		affinity = hvsim_default_affinity(pcpu_mask);
 	if (!affinity || (affinity & ~pcpu_mask) ||
 	    hweight64(affinity) > ACRN_IO_REQUEST_MAX)
 		return ACRN_HV_REFUSED;
@@ -240,7 +255,8 @@ long hvsim_vm_create(u64 param_gpa, const struct hvsim_fault *quirk)
 	memcpy(vm->name, cv.uuid, sizeof(vm->name));
 	vm->state = HVSIM_VM_CREATED;
 	vm->guest_flags = cv.vm_flag & HVSIM_GUEST_FLAGS_DM_OWNED;
-	vm->cpu_affinity = cv.cpu_affinity ?: hvsim_pcpu_mask();
+	vm->cpu_affinity = cv.cpu_affinity ?:
+			   hvsim_default_affinity(hvsim_pcpu_mask());
 	vm->vcpu_num = vcpus;
 	vm->ioreq_gpa = 0;
 	vm->ioreq = NULL;
@@ -371,9 +387,6 @@ long hvsim_hc_set_vcpu_regs(unsigned long param1, unsigned long param2)
 	unsigned long flags;
 	long ret;
 
-	if (param2 && hvsim_copy_from_gpa(&vr, param2, sizeof(vr)))
-		return -EINVAL;
-
 	spin_lock_irqsave(&hvsim_vms_lock, flags);
 	vm = hvsim_target(param1);
 	if (!vm) {
@@ -382,7 +395,13 @@ long hvsim_hc_set_vcpu_regs(unsigned long param1, unsigned long param2)
 	}
 	ret = ACRN_HV_REFUSED;
 	if (vm->state == HVSIM_VM_POWERED_OFF || vm->state == HVSIM_VM_RUNNING ||
-	    !param2 || vr.vcpu_id >= vm->vcpu_num ||
+	    !param2)
+		goto unlock;
+	ret = -EINVAL;
+	if (hvsim_copy_from_gpa(&vr, param2, sizeof(vr)))
+		goto unlock;
+	ret = ACRN_HV_REFUSED;
+	if (vr.vcpu_id >= vm->vcpu_num ||
 	    !hvsim_cr0_cr4_valid(le64_to_cpu(vr.vcpu_regs.cr0),
 				 le64_to_cpu(vr.vcpu_regs.cr4)))
 		goto unlock;
@@ -404,8 +423,9 @@ unlock:
  * port I/O requests.
  *
  * Context: Any context.
- * Return: 0; -1 unless the VM is created or if the page is not memory;
- * -EINVAL for unreadable memory; -ENOTTY for a bad target.
+ * Return: 0; -1 unless the VM is created, or if the page is not
+ * page-aligned memory; -EINVAL for unreadable memory; -ENOTTY for a bad
+ * target.
  */
 long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2)
 {
@@ -415,10 +435,6 @@ long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2)
 	u64 buf_gpa;
 	long ret;
 
-	if (hvsim_copy_from_gpa(&buf_gpa, param2, sizeof(buf_gpa)))
-		return -EINVAL;
-	buf = hvsim_gpa_to_hva(buf_gpa, sizeof(*buf));
-
 	spin_lock_irqsave(&hvsim_vms_lock, flags);
 	vm = hvsim_target(param1);
 	if (!vm) {
@@ -426,7 +442,14 @@ long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2)
 		goto unlock;
 	}
 	ret = ACRN_HV_REFUSED;
-	if (vm->state != HVSIM_VM_CREATED || !buf)
+	if (vm->state != HVSIM_VM_CREATED)
+		goto unlock;
+	ret = -EINVAL;
+	if (hvsim_copy_from_gpa(&buf_gpa, param2, sizeof(buf_gpa)))
+		goto unlock;
+	ret = ACRN_HV_REFUSED;
+	buf = hvsim_gpa_to_hva(buf_gpa, sizeof(*buf));
+	if (!buf || !PAGE_ALIGNED(buf_gpa))
 		goto unlock;
 
 	vm->ioreq_gpa = buf_gpa;

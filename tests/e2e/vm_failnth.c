@@ -90,7 +90,7 @@ static int fired(int nth)
 static void creation(struct acrn_vm_creation *cv, void *ioreq)
 {
 	memset(cv, 0, sizeof(*cv));
-	strcpy((char *)cv->uuid, "failnth");
+	snprintf((char *)cv->uuid, sizeof(cv->uuid), "failnth");
 	cv->ioreq_buf = (unsigned long)ioreq;
 	cv->cpu_affinity = 0x3;
 }

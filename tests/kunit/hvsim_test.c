@@ -77,7 +77,9 @@ static const struct affinity_case affinity_cases[] = {
 	{ "partly outside",		0x18, 0xf, REFUSED },
 	{ "sixteen pCPUs",		0xffff, 0xffffffff, 16 },
 	{ "seventeen pCPUs",		0x1ffff, 0xffffffff, REFUSED },
-	{ "default of 17 pCPUs",	0, 0x1ffff, REFUSED },
+	{ "default of 17 pCPUs is 16",	0, 0x1ffff, 16 },
+	{ "default of 64 pCPUs is 16",	0, ~0ULL, 16 },
+	{ "default of sparse pCPUs",	0, 0xf0f0, 8 },
 	{ "sparse bits",		0x8000000000000001ULL, ~0ULL, 2 },
 };
 

@@ -4,7 +4,8 @@
  *
  * A device model opens /dev/acrn_hsm once per User VM and drives the VM
  * through the ioctls below. Every name, size, offset and ioctl number here
- * is identical to the upstream Linux <linux/acrn.h>; tests/abi checks that.
+ * is identical to the upstream Linux <linux/acrn.h>; tests/host/abi.sh checks
+ * that.
  */
 #ifndef _UAPI_ACRN_H
 #define _UAPI_ACRN_H

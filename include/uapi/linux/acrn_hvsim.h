@@ -29,7 +29,8 @@
  * @pcpus:		Number of simulated physical CPUs.
  * @max_vcpus:		Most vCPUs a VM can have.
  * @pcpu_mask:		cpu_affinity bits a VM may ask for; a VM created with
- *			cpu_affinity 0 gets one vCPU per bit of this mask.
+ *			cpu_affinity 0 gets one vCPU on each of the lowest
+ *			(at most 16) CPUs of this mask.
  */
 struct hvsim_info {
 	__u32	api_version;
@@ -80,7 +81,7 @@ struct hvsim_vcpu_regs {
 /* struct hvsim_fault::action */
 #define HVSIM_FAULT_RETURN	0	/* return @ret, do nothing */
 #define HVSIM_FAULT_VCPU_NUM	1	/* CREATE_VM: create, report @value vCPUs */
-#define HVSIM_FAULT_VMID	2	/* CREATE_VM: create nothing, report vmid @value */
+#define HVSIM_FAULT_VMID	2	/* CREATE_VM: create nothing, report vmid 0xffff */
 
 /**
  * struct hvsim_fault - argument of HVSIM_IOCTL_SET_FAULT
@@ -90,7 +91,8 @@ struct hvsim_vcpu_regs {
  * @ret:	Value returned by HVSIM_FAULT_RETURN (e.g. -1, -22, -25).
  * @action:	HVSIM_FAULT_*.
  * @reserved:	Must be 0.
- * @value:	Parameter of @action.
+ * @value:	Parameter of @action (for HVSIM_FAULT_VMID it must be 0xffff,
+ *		the hypervisor's "no VM").
  *
  * Faults are global; one fault per hypercall index.
  */
