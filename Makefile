@@ -14,8 +14,10 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 CC ?= gcc
 UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -pthread -Iinclude/uapi -Itools
-# kselftest_harness.h comes from the unpacked linux-source in the cache.
-SELFTESTS ?= $(lastword $(wildcard $(HOME)/.cache/acrn-hsm/linux-source-*/tools/testing/selftests))
+# kselftest_harness.h comes from the unpacked linux-source in the cache
+# (the same place scripts/lib.sh uses).
+CACHE := $(or $(ACRN_HSM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/acrn-hsm)
+SELFTESTS ?= $(lastword $(wildcard $(CACHE)/linux-source-*/tools/testing/selftests))
 
 TOOLS := tools/hvsimctl tools/sample-dm
 E2E := $(patsubst %.c,%,$(wildcard tests/e2e/*.c))
