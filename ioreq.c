@@ -20,8 +20,9 @@
  * @uaddr: User address of the buffer, page aligned (acrn_vm_creation_check()).
  *
  * Context: Process context, in the device model's address space.
- * Return: 0, or -EFAULT (or the error of pin_user_pages_fast()) if @uaddr
- * is not a writable mapping.
+ * Return: 0, -ENOMEM, or -EFAULT if @uaddr is not a writable mapping
+ * (whatever pin_user_pages_fast() said: its errors for a bad range differ
+ * between kernels, 6.12 answers -EOVERFLOW for a range that wraps).
  */
 int acrn_ioreq_buffer_pin(struct acrn_vm *vm, u64 uaddr)
 {
@@ -30,7 +31,7 @@ int acrn_ioreq_buffer_pin(struct acrn_vm *vm, u64 uaddr)
 
 	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
 	if (ret != 1)
-		return ret < 0 ? ret : -EFAULT;
+		return ret == -ENOMEM ? ret : -EFAULT;
 
 	vm->ioreq_page = page;
 	vm->ioreq_buf = page_address(page);
