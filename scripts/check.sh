@@ -76,7 +76,7 @@ for t in tests/host/*.sh; do
 	log "check: host test $(basename "$t")"
 	out=$("$t" 2>&1)
 	echo "$out" | grep -v ' passed, [0-9]* failed' || true
-	echo "$out" | add_counts "$(basename "$t")"
+	add_counts "$(basename "$t")" <<<"$out"
 done
 
 for v in 6.1 6.12; do
@@ -89,7 +89,7 @@ for v in 6.1 6.12; do
 	out=$(scripts/vm-test.sh "$name" "${built[$name]}" "$top/.build/$name" \
 		"$top/.build/vm-$v" 2>&1)
 	echo "$out"
-	echo "$out" | add_counts "VM tests on $name"
+	add_counts "VM tests on $name" <<<"$out"
 done
 
 finish
