@@ -246,6 +246,47 @@ static inline int e2e_fail(int hv, unsigned int hc, int ret, unsigned int count)
 }
 
 /* Physical address of the page at @va, 0 if unknown (needs root). */
+/*
+ * Pages pinned system-wide right now (/proc/vmstat), or -1. The tests run
+ * one at a time in the guest, so changes are theirs. The counters are
+ * per-CPU deltas folded in from time to time: fold them first.
+ */
+static inline long e2e_pins_held(void)
+{
+	long acquired = -1, released = -1, v;
+	char name[64];
+	FILE *f;
+	int fd;
+
+	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		perror("stat_refresh");
+	if (fd >= 0)
+		close(fd);
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", name, &v) == 2) {
+		if (!strcmp(name, "nr_foll_pin_acquired"))
+			acquired = v;
+		else if (!strcmp(name, "nr_foll_pin_released"))
+			released = v;
+	}
+	fclose(f);
+	return acquired < 0 || released < 0 ? -1 : acquired - released;
+}
+
+/* Wait up to @ms for e2e_pins_held() to reach @n; returns the last value. */
+static inline long e2e_wait_pins(long n, long ms)
+{
+	long held;
+	int i;
+
+	for (i = 0; (held = e2e_pins_held()) != n && i < ms / 10; i++)
+		usleep(10000);
+	return held;
+}
+
 static inline __u64 e2e_phys(const void *va)
 {
 	__u64 ent = 0;

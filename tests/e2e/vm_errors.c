@@ -640,16 +640,24 @@ TEST_F(errors, close_destroy_refused)
 	unsigned int vmid;
 	__u64 destroyed;
 
+	long pins;
+
 	ASSERT_EQ(0, e2e_create(e, "orphan", 0));
 	vmid = e->cv.vmid;
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
 	destroyed = e2e_hc(e->hv, HVSIM_HC_DESTROY_VM);
+	pins = e2e_pins_held();
+	ASSERT_LT(0, pins);
 	ASSERT_EQ(0, e2e_fail(e->hv, HVSIM_HC_DESTROY_VM, -1, 2));
 	e2e_close(&e->hsm);
 	EXPECT_EQ(HVSIM_VM_PAUSED, e2e_state(e->hv, vmid));
+	/* The hypervisor still has the I/O request page: it stays pinned. */
+	EXPECT_EQ(pins, e2e_pins_held());
 	EXPECT_EQ(HVSIM_VM_POWERED_OFF,
 		  e2e_wait_state(e->hv, vmid, HVSIM_VM_POWERED_OFF, 5000));
 	EXPECT_EQ(destroyed + 3, e2e_hc(e->hv, HVSIM_HC_DESTROY_VM));
+	/* Destroyed by the background retry, then unpinned (not before). */
+	EXPECT_EQ(pins - 1, e2e_wait_pins(pins - 1, 2000));
 	EXPECT_EQ(e->baseline, e2e_count(e->hv));
 }
 
@@ -762,14 +770,20 @@ TEST_F(errors, hv_error_destroy)
 	struct acrn_vm_creation cv;
 	unsigned int vmid;
 
+	long pins;
+
 	ASSERT_EQ(0, e2e_create(e, "destroy", 0));
 	vmid = e->cv.vmid;
+	pins = e2e_pins_held();
+	ASSERT_LT(0, pins);
 	for (h = hv_errors; h < hv_errors + ARRAY_SIZE(hv_errors); h++) {
 		ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
 		ASSERT_EQ(0, e2e_fail(e->hv, HVSIM_HC_DESTROY_VM, h->ret, 1));
 		expect_errno(_metadata, "DESTROY_VM", h->ret, h->lifecycle,
 			     e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 		EXPECT_EQ(HVSIM_VM_PAUSED, e2e_state(e->hv, vmid));
+		/* Nothing the hypervisor holds is released on a refusal. */
+		EXPECT_EQ(pins, e2e_pins_held());
 		EXPECT_EQ(e->baseline + 1, e2e_count(e->hv));
 		/* Still the file's VM */
 		e2e_cv_init(&cv, "destroy2", e->ioreq, 0);
@@ -780,6 +794,7 @@ TEST_F(errors, hv_error_destroy)
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 	EXPECT_EQ(HVSIM_VM_POWERED_OFF, e2e_state(e->hv, vmid));
+	EXPECT_EQ(pins - 1, e2e_pins_held());
 }
 
 TEST_F(errors, hv_error_set_vcpu_regs)

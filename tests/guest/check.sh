@@ -69,6 +69,7 @@ for f in failslab fail_page_alloc fail_usercopy; do
 	[ -e /sys/kernel/debug/$f/ignore-gfp-wait ] &&
 		echo N >/sys/kernel/debug/$f/ignore-gfp-wait
 done
+echo 1 >/proc/sys/vm/stat_refresh	# fold the per-CPU counters in
 pins_before=$(awk '/^nr_foll_pin_(acquired|released)/ { print $2 }' /proc/vmstat | tr '\n' ' ')
 
 kunit acrn_hsm acrn_hsm
@@ -87,6 +88,7 @@ check modules-unload sh -c \
 
 # Every page pinned by the tests must have been unpinned.
 pins_balanced() {
+	echo 1 >/proc/sys/vm/stat_refresh
 	awk -v before="$pins_before" '
 		BEGIN { split(before, b, " ") }
 		/^nr_foll_pin_acquired/ { a = $2 }
