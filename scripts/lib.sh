@@ -9,13 +9,17 @@ mkdir -p "$CACHE"
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# The newest installed stock Debian header tree for a kernel series.
+# The newest installed stock Debian header tree for a kernel series
+# (one that can build modules, not a leftover directory).
 stock_kdir() {
-	local series=$1 d
+	local series=$1 d pattern
 	case "$series" in
-	6.1) d=$(ls -d /usr/src/linux-headers-6.1.0-*-amd64 2>/dev/null | sort -V | tail -n1) ;;
-	6.12) d=$(ls -d /usr/src/linux-headers-6.12.*+deb12-amd64 2>/dev/null | sort -V | tail -n1) ;;
+	6.1) pattern='/usr/src/linux-headers-6.1.0-*-amd64' ;;
+	6.12) pattern='/usr/src/linux-headers-6.12.*+deb12-amd64' ;;
 	esac
+	d=$(for d in $pattern; do
+		[ -f "$d/Makefile" ] && [ -f "$d/include/generated/utsrelease.h" ] && echo "$d"
+	done | sort -V | tail -n1)
 	[ -n "$d" ] && echo "$d"
 }
 
