@@ -165,15 +165,29 @@ VISIBLE_IF_KUNIT bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4)
 	return !(cr4 & ~HVSIM_CR4_VALID);
 }
 
-/* The User VM a hypercall targets, or NULL (the hypervisor says -ENOTTY). */
-static struct hvsim_vm *hvsim_target(unsigned long param1)
+/* A hypercall handler for a User VM, run with hvsim_vms_lock held. */
+typedef long (*hvsim_vm_op_t)(struct hvsim_vm *vm, unsigned long hc,
+			      unsigned long param2);
+
+/*
+ * As the hypervisor does: find the User VM whose relative vmid is the low
+ * 16 bits of @param1 (-ENOTTY if there is none) and run @op under the
+ * lock.
+ */
+static long hvsim_on_target(unsigned long hc, unsigned long param1,
+			    unsigned long param2, hvsim_vm_op_t op)
 {
 	u16 vmid = param1 & 0xffff;
+	unsigned long flags;
+	long ret;
 
-	lockdep_assert_held(&hvsim_vms_lock);
 	if (!vmid || vmid >= hvsim_max_vms)
-		return NULL;
-	return &hvsim_vms[vmid];
+		return -ENOTTY;
+
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	ret = op(&hvsim_vms[vmid], hc, param2);
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+	return ret;
 }
 
 static void hvsim_vm_reset_vcpus(struct hvsim_vm *vm)
@@ -287,19 +301,15 @@ long hvsim_hc_create_vm(unsigned long param1, unsigned long param2)
 	return hvsim_vm_create(param1, NULL);
 }
 
-static long hvsim_hc_lifecycle(unsigned long hc, unsigned long param1)
+static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
+			       unsigned long param2)
 {
-	struct hvsim_vm *vm;
-	unsigned long flags;
-	long ret = -ENOTTY;
+	long ret;
 
-	spin_lock_irqsave(&hvsim_vms_lock, flags);
-	vm = hvsim_target(param1);
-	if (!vm)
-		goto unlock;
+	lockdep_assert_held(&hvsim_vms_lock);
 	ret = hvsim_vm_transition(&vm->state, hc, !!vm->ioreq);
 	if (ret)
-		goto unlock;
+		return ret;
 
 	switch (hc) {
 	case HC_RESET_VM:
@@ -310,9 +320,7 @@ static long hvsim_hc_lifecycle(unsigned long hc, unsigned long param1)
 		memset(vm, 0, sizeof(*vm));
 		break;
 	}
-unlock:
-	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
-	return ret;
+	return 0;
 }
 
 /**
@@ -325,7 +333,7 @@ unlock:
  */
 long hvsim_hc_destroy_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_hc_lifecycle(HC_DESTROY_VM, param1);
+	return hvsim_on_target(HC_DESTROY_VM, param1, param2, hvsim_vm_lifecycle);
 }
 
 /**
@@ -339,7 +347,7 @@ long hvsim_hc_destroy_vm(unsigned long param1, unsigned long param2)
  */
 long hvsim_hc_start_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_hc_lifecycle(HC_START_VM, param1);
+	return hvsim_on_target(HC_START_VM, param1, param2, hvsim_vm_lifecycle);
 }
 
 /**
@@ -352,7 +360,7 @@ long hvsim_hc_start_vm(unsigned long param1, unsigned long param2)
  */
 long hvsim_hc_pause_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_hc_lifecycle(HC_PAUSE_VM, param1);
+	return hvsim_on_target(HC_PAUSE_VM, param1, param2, hvsim_vm_lifecycle);
 }
 
 /**
@@ -367,7 +375,28 @@ long hvsim_hc_pause_vm(unsigned long param1, unsigned long param2)
  */
 long hvsim_hc_reset_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_hc_lifecycle(HC_RESET_VM, param1);
+	return hvsim_on_target(HC_RESET_VM, param1, param2, hvsim_vm_lifecycle);
+}
+
+static long hvsim_vm_set_vcpu_regs(struct hvsim_vm *vm, unsigned long hc,
+				   unsigned long param2)
+{
+	struct acrn_vcpu_regs vr;
+
+	lockdep_assert_held(&hvsim_vms_lock);
+	if (vm->state == HVSIM_VM_POWERED_OFF || vm->state == HVSIM_VM_RUNNING ||
+	    !param2)
+		return ACRN_HV_REFUSED;
+	if (hvsim_copy_from_gpa(&vr, param2, sizeof(vr)))
+		return -EINVAL;
+	if (vr.vcpu_id >= vm->vcpu_num ||
+	    !hvsim_cr0_cr4_valid(le64_to_cpu(vr.vcpu_regs.cr0),
+				 le64_to_cpu(vr.vcpu_regs.cr4)))
+		return ACRN_HV_REFUSED;
+
+	vm->vcpu[vr.vcpu_id].regs = vr.vcpu_regs;
+	vm->vcpu[vr.vcpu_id].regs_set = true;
+	return 0;
 }
 
 /**
@@ -382,36 +411,29 @@ long hvsim_hc_reset_vm(unsigned long param1, unsigned long param2)
  */
 long hvsim_hc_set_vcpu_regs(unsigned long param1, unsigned long param2)
 {
-	struct acrn_vcpu_regs vr;
-	struct hvsim_vm *vm;
-	unsigned long flags;
-	long ret;
+	return hvsim_on_target(HC_SET_VCPU_REGS, param1, param2,
+			       hvsim_vm_set_vcpu_regs);
+}
 
-	spin_lock_irqsave(&hvsim_vms_lock, flags);
-	vm = hvsim_target(param1);
-	if (!vm) {
-		ret = -ENOTTY;
-		goto unlock;
-	}
-	ret = ACRN_HV_REFUSED;
-	if (vm->state == HVSIM_VM_POWERED_OFF || vm->state == HVSIM_VM_RUNNING ||
-	    !param2)
-		goto unlock;
-	ret = -EINVAL;
-	if (hvsim_copy_from_gpa(&vr, param2, sizeof(vr)))
-		goto unlock;
-	ret = ACRN_HV_REFUSED;
-	if (vr.vcpu_id >= vm->vcpu_num ||
-	    !hvsim_cr0_cr4_valid(le64_to_cpu(vr.vcpu_regs.cr0),
-				 le64_to_cpu(vr.vcpu_regs.cr4)))
-		goto unlock;
+static long hvsim_vm_set_ioreq_buffer(struct hvsim_vm *vm, unsigned long hc,
+				      unsigned long param2)
+{
+	struct acrn_io_request_buffer *buf;
+	u64 buf_gpa;
 
-	vm->vcpu[vr.vcpu_id].regs = vr.vcpu_regs;
-	vm->vcpu[vr.vcpu_id].regs_set = true;
-	ret = 0;
-unlock:
-	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
-	return ret;
+	lockdep_assert_held(&hvsim_vms_lock);
+	if (vm->state != HVSIM_VM_CREATED)
+		return ACRN_HV_REFUSED;
+	if (hvsim_copy_from_gpa(&buf_gpa, param2, sizeof(buf_gpa)))
+		return -EINVAL;
+	buf = hvsim_gpa_to_hva(buf_gpa, sizeof(*buf));
+	if (!buf || !PAGE_ALIGNED(buf_gpa))
+		return ACRN_HV_REFUSED;
+
+	vm->ioreq_gpa = buf_gpa;
+	vm->ioreq = buf;
+	hvsim_ioreq_free_all(vm);
+	return 0;
 }
 
 /**
@@ -429,36 +451,8 @@ unlock:
  */
 long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2)
 {
-	struct acrn_io_request_buffer *buf;
-	struct hvsim_vm *vm;
-	unsigned long flags;
-	u64 buf_gpa;
-	long ret;
-
-	spin_lock_irqsave(&hvsim_vms_lock, flags);
-	vm = hvsim_target(param1);
-	if (!vm) {
-		ret = -ENOTTY;
-		goto unlock;
-	}
-	ret = ACRN_HV_REFUSED;
-	if (vm->state != HVSIM_VM_CREATED)
-		goto unlock;
-	ret = -EINVAL;
-	if (hvsim_copy_from_gpa(&buf_gpa, param2, sizeof(buf_gpa)))
-		goto unlock;
-	ret = ACRN_HV_REFUSED;
-	buf = hvsim_gpa_to_hva(buf_gpa, sizeof(*buf));
-	if (!buf || !PAGE_ALIGNED(buf_gpa))
-		goto unlock;
-
-	vm->ioreq_gpa = buf_gpa;
-	vm->ioreq = buf;
-	hvsim_ioreq_free_all(vm);
-	ret = 0;
-unlock:
-	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
-	return ret;
+	return hvsim_on_target(HC_SET_IOREQ_BUFFER, param1, param2,
+			       hvsim_vm_set_ioreq_buffer);
 }
 
 /**

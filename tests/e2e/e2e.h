@@ -433,4 +433,19 @@ static inline void e2e_teardown(struct __test_metadata *_metadata, struct e2e *e
 		e2e_unmap(&e->page[i], 1);
 }
 
+/* The fixture of every e2e test: TEST_F(hsm, name) gets self->e. */
+FIXTURE(hsm) {
+	struct e2e e;
+};
+
+FIXTURE_SETUP(hsm)
+{
+	e2e_setup(_metadata, &self->e);
+}
+
+FIXTURE_TEARDOWN(hsm)
+{
+	e2e_teardown(_metadata, &self->e);
+}
+
 #endif /* E2E_H */

@@ -15,20 +15,6 @@
 
 #define NR_RACERS	8
 
-FIXTURE(conc) {
-	struct e2e e;
-};
-
-FIXTURE_SETUP(conc)
-{
-	e2e_setup(_metadata, &self->e);
-}
-
-FIXTURE_TEARDOWN(conc)
-{
-	e2e_teardown(_metadata, &self->e);
-}
-
 /**
  * struct worker - one thread of a test
  * @thread:	The thread.
@@ -210,7 +196,7 @@ static int worker_check(struct __test_metadata *_metadata, struct worker *w)
 }
 
 /* Threads race CREATE_VM on one file: exactly one wins. */
-TEST_F(conc, create_race)
+TEST_F(hsm, create_race)
 {
 	struct e2e *e = &self->e;
 	struct worker w[NR_RACERS];
@@ -260,7 +246,7 @@ TEST_F(conc, create_race)
 }
 
 /* Threads hammer one file with every life-cycle ioctl in random order. */
-TEST_F(conc, hammer)
+TEST_F(hsm, hammer)
 {
 	enum { NR = 5 };
 	struct e2e *e = &self->e;
@@ -298,7 +284,7 @@ TEST_F(conc, hammer)
 }
 
 /* Every VM slot in use from its own file and thread, and one thread more. */
-TEST_F(conc, many_files)
+TEST_F(hsm, many_files)
 {
 	struct e2e *e = &self->e;
 	int nr = e->info.max_vms;	/* slots + 1: someone sees ENOSPC */
@@ -342,7 +328,7 @@ TEST_F(conc, many_files)
 }
 
 /* close() while another thread is in the middle of ioctls on the file */
-TEST_F(conc, close_during_ioctls)
+TEST_F(hsm, close_during_ioctls)
 {
 	struct e2e *e = &self->e;
 	struct worker w;
@@ -380,7 +366,7 @@ TEST_F(conc, close_during_ioctls)
 }
 
 /* A forked child shares the file: its exit leaves the VM; its ioctls act on it. */
-TEST_F(conc, fork_shares_file)
+TEST_F(hsm, fork_shares_file)
 {
 	struct e2e *e = &self->e;
 	unsigned int vmid;
@@ -424,7 +410,7 @@ TEST_F(conc, fork_shares_file)
 }
 
 /* The parent closes first: the VM lives until the child's copy goes too. */
-TEST_F(conc, fork_parent_closes_first)
+TEST_F(hsm, fork_parent_closes_first)
 {
 	struct e2e *e = &self->e;
 	unsigned int vmid;

@@ -11,22 +11,8 @@
 
 #include "e2e.h"
 
-FIXTURE(errors) {
-	struct e2e e;
-};
-
-FIXTURE_SETUP(errors)
-{
-	e2e_setup(_metadata, &self->e);
-}
-
-FIXTURE_TEARDOWN(errors)
-{
-	e2e_teardown(_metadata, &self->e);
-}
-
 /* Every VM ioctl fails with EINVAL before CREATE_VM, without a hypercall. */
-TEST_F(errors, no_vm)
+TEST_F(hsm, no_vm)
 {
 	static const unsigned int hcs[] = {
 		HVSIM_HC_CREATE_VM, HVSIM_HC_DESTROY_VM, HVSIM_HC_START_VM,
@@ -52,7 +38,7 @@ TEST_F(errors, no_vm)
 }
 
 /* ioctls the HSM does not know: ENOTTY whether or not the file has a VM. */
-TEST_F(errors, unknown_ioctls)
+TEST_F(hsm, unknown_ioctls)
 {
 	static const unsigned long cmds[] = {
 		_IO(ACRN_IOCTL_TYPE, 0x14),
@@ -282,7 +268,7 @@ TEST_F(bad_create, rejected)
  * VM is destroyed again. The argument sits in a read-only page, or
  * straddles a writable and a read-only page.
  */
-TEST_F(errors, create_copy_to_user_fails)
+TEST_F(hsm, create_copy_to_user_fails)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vm_creation *arg;
@@ -315,7 +301,7 @@ TEST_F(errors, create_copy_to_user_fails)
 }
 
 /* Same, and the hypervisor refuses the first destroy: the VM is reaped later. */
-TEST_F(errors, create_copy_to_user_fails_destroy_refused)
+TEST_F(hsm, create_copy_to_user_fails_destroy_refused)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vm_creation *arg;
@@ -333,7 +319,7 @@ TEST_F(errors, create_copy_to_user_fails_destroy_refused)
 }
 
 /* One VM per file: a second CREATE_VM fails before reaching the hypervisor. */
-TEST_F(errors, create_twice)
+TEST_F(hsm, create_twice)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vm_creation cv2;
@@ -362,7 +348,7 @@ TEST_F(errors, create_twice)
 }
 
 /* A name is one VM: another file cannot create a second VM with it. */
-TEST_F(errors, create_same_name)
+TEST_F(hsm, create_same_name)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vm_creation cv;
@@ -386,7 +372,7 @@ TEST_F(errors, create_same_name)
 }
 
 /* As many VMs as the hypervisor has slots; then ENOSPC until one goes. */
-TEST_F(errors, create_max_vms)
+TEST_F(hsm, create_max_vms)
 {
 	struct e2e *e = &self->e;
 	int n = e->info.max_vms - 1;
@@ -422,7 +408,7 @@ TEST_F(errors, create_max_vms)
 }
 
 /* The hypervisor's answer vmid 0xffff (ACRN_INVALID_VMID) is no VM. */
-TEST_F(errors, create_invalid_vmid)
+TEST_F(hsm, create_invalid_vmid)
 {
 	struct e2e *e = &self->e;
 	__u64 destroyed = e2e_hc(e->hv, HVSIM_HC_DESTROY_VM);
@@ -437,7 +423,7 @@ TEST_F(errors, create_invalid_vmid)
 }
 
 /* A VM with a vCPU count the I/O request page cannot serve is destroyed. */
-TEST_F(errors, create_bad_vcpu_num)
+TEST_F(hsm, create_bad_vcpu_num)
 {
 	static const __u64 values[] = { 0, ACRN_IO_REQUEST_MAX + 1, 0xffff };
 	struct e2e *e = &self->e;
@@ -468,7 +454,7 @@ TEST_F(errors, create_bad_vcpu_num)
 }
 
 /* vCPUs the VM does not have */
-TEST_F(errors, regs_bad_vcpu)
+TEST_F(hsm, regs_bad_vcpu)
 {
 	static const __u16 ids[] = { 2, 3, ACRN_IO_REQUEST_MAX, 0xffff };
 	struct e2e *e = &self->e;
@@ -495,7 +481,7 @@ TEST_F(errors, regs_bad_vcpu)
 #define REGS_OFF(f)	offsetof(struct acrn_vcpu_regs, f)
 
 /* Reserved fields must be 0; the first and last byte of each is tried. */
-TEST_F(errors, regs_reserved)
+TEST_F(hsm, regs_reserved)
 {
 	static const struct {
 		const char *name;
@@ -543,7 +529,7 @@ TEST_F(errors, regs_reserved)
 }
 
 /* The hypervisor refuses registers while the VM runs. */
-TEST_F(errors, regs_running)
+TEST_F(hsm, regs_running)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vcpu_regs regs;
@@ -560,7 +546,7 @@ TEST_F(errors, regs_running)
 }
 
 /* Control register values the hypervisor rejects */
-TEST_F(errors, regs_bad_control_regs)
+TEST_F(hsm, regs_bad_control_regs)
 {
 	static const struct {
 		__u64 cr0, cr4;
@@ -599,7 +585,7 @@ TEST_F(errors, regs_bad_control_regs)
 }
 
 /* Unreadable SET_VCPU_REGS arguments */
-TEST_F(errors, regs_bad_pointer)
+TEST_F(hsm, regs_bad_pointer)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vcpu_regs regs, *partial;
@@ -634,7 +620,7 @@ TEST_F(errors, regs_bad_pointer)
  * VM outlives close() and is destroyed in the background once the
  * hypervisor agrees.
  */
-TEST_F(errors, close_destroy_refused)
+TEST_F(hsm, close_destroy_refused)
 {
 	struct e2e *e = &self->e;
 	unsigned int vmid;
@@ -662,7 +648,7 @@ TEST_F(errors, close_destroy_refused)
 }
 
 /* Same, refused for as long as the fault stays armed */
-TEST_F(errors, close_destroy_refused_until_cleared)
+TEST_F(hsm, close_destroy_refused_until_cleared)
 {
 	struct e2e *e = &self->e;
 	unsigned int vmid;
@@ -708,7 +694,7 @@ static void expect_errno(struct __test_metadata *_metadata, const char *what,
 	EXPECT_EQ(want, got);
 }
 
-TEST_F(errors, hv_error_start)
+TEST_F(hsm, hv_error_start)
 {
 	struct e2e *e = &self->e;
 	const struct hv_error *h;
@@ -725,7 +711,7 @@ TEST_F(errors, hv_error_start)
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 }
 
-TEST_F(errors, hv_error_pause)
+TEST_F(hsm, hv_error_pause)
 {
 	struct e2e *e = &self->e;
 	const struct hv_error *h;
@@ -743,7 +729,7 @@ TEST_F(errors, hv_error_pause)
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 }
 
-TEST_F(errors, hv_error_reset)
+TEST_F(hsm, hv_error_reset)
 {
 	struct e2e *e = &self->e;
 	const struct hv_error *h;
@@ -763,7 +749,7 @@ TEST_F(errors, hv_error_reset)
 }
 
 /* A refused DESTROY_VM leaves a paused VM that the file still drives. */
-TEST_F(errors, hv_error_destroy)
+TEST_F(hsm, hv_error_destroy)
 {
 	struct e2e *e = &self->e;
 	const struct hv_error *h;
@@ -797,7 +783,7 @@ TEST_F(errors, hv_error_destroy)
 	EXPECT_EQ(pins - 1, e2e_pins_held());
 }
 
-TEST_F(errors, hv_error_set_vcpu_regs)
+TEST_F(hsm, hv_error_set_vcpu_regs)
 {
 	struct e2e *e = &self->e;
 	const struct hv_error *h;
@@ -817,7 +803,7 @@ TEST_F(errors, hv_error_set_vcpu_regs)
 }
 
 /* A failed CREATE_VM hypercall: nothing to destroy, nothing left. */
-TEST_F(errors, hv_error_create)
+TEST_F(hsm, hv_error_create)
 {
 	struct e2e *e = &self->e;
 	__u64 destroyed = e2e_hc(e->hv, HVSIM_HC_DESTROY_VM);
@@ -836,7 +822,7 @@ TEST_F(errors, hv_error_create)
 }
 
 /* The I/O request page is refused after the VM was made: it is destroyed. */
-TEST_F(errors, hv_error_set_ioreq_buffer)
+TEST_F(hsm, hv_error_set_ioreq_buffer)
 {
 	struct e2e *e = &self->e;
 	const struct hv_error *h;

@@ -6,22 +6,8 @@
  */
 #include "e2e.h"
 
-FIXTURE(lifecycle) {
-	struct e2e e;
-};
-
-FIXTURE_SETUP(lifecycle)
-{
-	e2e_setup(_metadata, &self->e);
-}
-
-FIXTURE_TEARDOWN(lifecycle)
-{
-	e2e_teardown(_metadata, &self->e);
-}
-
 /* CREATE_VM writes back vmid and vcpu_num only; the simulator has the VM. */
-TEST_F(lifecycle, create)
+TEST_F(hsm, create)
 {
 	struct e2e *e = &self->e;
 	struct acrn_io_request_buffer *buf = e->ioreq;
@@ -63,7 +49,7 @@ TEST_F(lifecycle, create)
 }
 
 /* vm_flag reaches the hypervisor, which keeps the flags a device model owns. */
-TEST_F(lifecycle, create_vm_flag)
+TEST_F(hsm, create_vm_flag)
 {
 	struct e2e *e = &self->e;
 	struct hvsim_vm_info vm;
@@ -78,7 +64,7 @@ TEST_F(lifecycle, create_vm_flag)
 }
 
 /* Nameless VMs (all-zero uuid) are all distinct. */
-TEST_F(lifecycle, create_nameless)
+TEST_F(hsm, create_nameless)
 {
 	struct e2e *e = &self->e;
 	int i;
@@ -96,7 +82,7 @@ TEST_F(lifecycle, create_nameless)
 }
 
 /* The VM states as the hypervisor defines them, driven through the HSM. */
-TEST_F(lifecycle, state_machine)
+TEST_F(hsm, state_machine)
 {
 	struct e2e *e = &self->e;
 	unsigned int vmid;
@@ -140,7 +126,7 @@ TEST_F(lifecycle, state_machine)
 }
 
 /* Boot, stop and reboot a VM several times, with fresh registers each time. */
-TEST_F(lifecycle, cycle)
+TEST_F(hsm, cycle)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vcpu_regs regs;
@@ -166,7 +152,7 @@ TEST_F(lifecycle, cycle)
 }
 
 /* RESET makes the hypervisor forget vCPU registers and free every slot. */
-TEST_F(lifecycle, reset)
+TEST_F(hsm, reset)
 {
 	struct e2e *e = &self->e;
 	struct acrn_io_request_buffer *buf = e->ioreq;
@@ -202,7 +188,7 @@ TEST_F(lifecycle, reset)
 }
 
 /* START, PAUSE and RESET take no argument: anything passed is ignored. */
-TEST_F(lifecycle, args_ignored)
+TEST_F(hsm, args_ignored)
 {
 	struct e2e *e = &self->e;
 	void *hole = e2e_hole();
@@ -226,7 +212,7 @@ TEST_F(lifecycle, args_ignored)
 }
 
 /* SET_VCPU_REGS hands the registers to the hypervisor byte for byte. */
-TEST_F(lifecycle, set_vcpu_regs)
+TEST_F(hsm, set_vcpu_regs)
 {
 	struct e2e *e = &self->e;
 	struct acrn_vcpu_regs r0, r3;
@@ -273,7 +259,7 @@ TEST_F(lifecycle, set_vcpu_regs)
 }
 
 /* DESTROY_VM works in every state; afterwards the file has no VM. */
-TEST_F(lifecycle, destroy_any_state)
+TEST_F(hsm, destroy_any_state)
 {
 	static const unsigned long to[][2] = {
 		{ 0, 0 },				/* created */
@@ -307,7 +293,7 @@ TEST_F(lifecycle, destroy_any_state)
 }
 
 /* One file creates and destroys VMs over and over. */
-TEST_F(lifecycle, create_destroy_repeat)
+TEST_F(hsm, create_destroy_repeat)
 {
 	struct e2e *e = &self->e;
 	int i;
@@ -331,7 +317,7 @@ TEST_F(lifecycle, create_destroy_repeat)
 }
 
 /* The I/O request page stays pinned while the VM exists, mapped or not. */
-TEST_F(lifecycle, ioreq_unmapped_after_create)
+TEST_F(hsm, ioreq_unmapped_after_create)
 {
 	struct e2e *e = &self->e;
 	struct hvsim_vm_info vm;
@@ -348,7 +334,7 @@ TEST_F(lifecycle, ioreq_unmapped_after_create)
 }
 
 /* VMs of different files are independent. */
-TEST_F(lifecycle, two_files)
+TEST_F(hsm, two_files)
 {
 	struct e2e *e = &self->e;
 
@@ -374,7 +360,7 @@ TEST_F(lifecycle, two_files)
 }
 
 /* Closing the file destroys its VM before close() returns, in any state. */
-TEST_F(lifecycle, close_destroys)
+TEST_F(hsm, close_destroys)
 {
 	static const unsigned long to[] = {
 		0, ACRN_IOCTL_START_VM, ACRN_IOCTL_PAUSE_VM,
@@ -469,6 +455,78 @@ TEST_F(affinity, vcpus)
 	EXPECT_EQ(EINVAL, e2e_ioctl(e->hsm, ACRN_IOCTL_SET_VCPU_REGS, &regs));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+}
+
+/* Run a shell command; its whole output in @out. Returns its exit status. */
+static int run(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	return pclose(p);
+}
+
+static bool has_line(const char *out, const char *line)
+{
+	size_t len = strlen(line);
+	const char *p;
+
+	for (p = out; (p = strstr(p, line)); p += len)
+		if ((p == out || p[-1] == '\n') && (p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+/*
+ * hvsimctl shows what the simulated hypervisor holds: one line per VM,
+ * "<vmid> <state> vcpus=<n> name=<name>", the registers a vCPU received,
+ * and it injects faults.
+ */
+TEST_F(hsm, hvsimctl)
+{
+	struct e2e *e = &self->e;
+	struct acrn_vcpu_regs regs;
+	char out[4096], line[128], cmd[64];
+
+	ASSERT_EQ(0, e2e_create(e, "ctl", 0x1));
+	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
+	ASSERT_EQ(0, e2e_open_fd(e, 0));
+	ASSERT_EQ(0, e2e_create_fd(e, 0, "ctl"));
+	e2e_regs_init(&regs, 0);
+	ASSERT_EQ(0, e2e_ioctl(e->fd[0], ACRN_IOCTL_SET_VCPU_REGS, &regs));
+
+	ASSERT_EQ(0, run("hvsimctl vms", out, sizeof(out)));
+	snprintf(line, sizeof(line), "%u running vcpus=1 name=%s",
+		 e->cv.vmid, (char *)e->cv.uuid);
+	EXPECT_TRUE(has_line(out, line)) TH_LOG("no '%s' in:\n%s", line, out);
+	snprintf(line, sizeof(line), "%u created vcpus=%d name=%s",
+		 e->fcv[0].vmid, E2E_PCPUS, (char *)e->fcv[0].uuid);
+	EXPECT_TRUE(has_line(out, line)) TH_LOG("no '%s' in:\n%s", line, out);
+
+	snprintf(cmd, sizeof(cmd), "hvsimctl regs %u 0", e->fcv[0].vmid);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out)));
+	snprintf(line, sizeof(line), "vm %u vcpu 0: registers set", e->fcv[0].vmid);
+	EXPECT_TRUE(has_line(out, line)) TH_LOG("%s", out);
+	snprintf(line, sizeof(line), "rip=0x%llx ", (unsigned long long)regs.vcpu_regs.rip);
+	EXPECT_NE(NULL, strstr(out, line)) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "hvsimctl regs %u 1", e->fcv[0].vmid);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "registers not set")) TH_LOG("%s", out);
+
+	/* A fault armed from the command line. */
+	ASSERT_EQ(0, run("hvsimctl fault pause_vm -1", out, sizeof(out)));
+	EXPECT_EQ(EBUSY, e2e_vm_ioctl(e, ACRN_IOCTL_PAUSE_VM));
+	EXPECT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_PAUSE_VM));
+	EXPECT_NE(0, run("hvsimctl fault no_such_call -1 2>&1", out, sizeof(out)));
+
+	/* Gone from the list once destroyed. */
+	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+	ASSERT_EQ(0, run("hvsimctl vms", out, sizeof(out)));
+	EXPECT_EQ(NULL, strstr(out, (char *)e->cv.uuid)) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN
