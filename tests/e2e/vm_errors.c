@@ -625,7 +625,6 @@ TEST_F(hsm, close_destroy_refused)
 	struct e2e *e = &self->e;
 	unsigned int vmid;
 	__u64 destroyed;
-
 	long pins;
 
 	ASSERT_EQ(0, e2e_create(e, "orphan", 0));
