@@ -754,7 +754,6 @@ TEST_F(hsm, hv_error_destroy)
 	const struct hv_error *h;
 	struct acrn_vm_creation cv;
 	unsigned int vmid;
-
 	long pins;
 
 	ASSERT_EQ(0, e2e_create(e, "destroy", 0));
