@@ -693,58 +693,60 @@ static void expect_errno(struct __test_metadata *_metadata, const char *what,
 	EXPECT_EQ(want, got);
 }
 
+/*
+ * Every hypervisor answer to a life-cycle hypercall, on a VM in state
+ * @before: the ioctl returns the mapped errno and the VM stays as it
+ * was; then the call goes through and the VM is in @after.
+ */
+static void hv_errors_lifecycle(struct __test_metadata *_metadata,
+				struct e2e *e, const char *what,
+				unsigned int hc, unsigned long cmd,
+				int before, int after)
+{
+	const struct hv_error *h;
+
+	for (h = hv_errors; h < hv_errors + ARRAY_SIZE(hv_errors); h++) {
+		ASSERT_EQ(0, e2e_fail(e->hv, hc, h->ret, 1));
+		expect_errno(_metadata, what, h->ret, h->lifecycle,
+			     e2e_vm_ioctl(e, cmd));
+		EXPECT_EQ(before, e2e_state(e->hv, e->cv.vmid));
+	}
+	ASSERT_EQ(0, e2e_vm_ioctl(e, cmd));
+	EXPECT_EQ(after, e2e_state(e->hv, e->cv.vmid));
+	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+}
+
 TEST_F(hsm, hv_error_start)
 {
 	struct e2e *e = &self->e;
-	const struct hv_error *h;
 
 	ASSERT_EQ(0, e2e_create(e, "start", 0));
-	for (h = hv_errors; h < hv_errors + ARRAY_SIZE(hv_errors); h++) {
-		ASSERT_EQ(0, e2e_fail(e->hv, HVSIM_HC_START_VM, h->ret, 1));
-		expect_errno(_metadata, "START_VM", h->ret, h->lifecycle,
-			     e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
-		EXPECT_EQ(HVSIM_VM_CREATED, e2e_state(e->hv, e->cv.vmid));
-	}
-	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
-	EXPECT_EQ(HVSIM_VM_RUNNING, e2e_state(e->hv, e->cv.vmid));
-	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+	hv_errors_lifecycle(_metadata, e, "START_VM", HVSIM_HC_START_VM,
+			    ACRN_IOCTL_START_VM, HVSIM_VM_CREATED,
+			    HVSIM_VM_RUNNING);
 }
 
 TEST_F(hsm, hv_error_pause)
 {
 	struct e2e *e = &self->e;
-	const struct hv_error *h;
 
 	ASSERT_EQ(0, e2e_create(e, "pause", 0));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
-	for (h = hv_errors; h < hv_errors + ARRAY_SIZE(hv_errors); h++) {
-		ASSERT_EQ(0, e2e_fail(e->hv, HVSIM_HC_PAUSE_VM, h->ret, 1));
-		expect_errno(_metadata, "PAUSE_VM", h->ret, h->lifecycle,
-			     e2e_vm_ioctl(e, ACRN_IOCTL_PAUSE_VM));
-		EXPECT_EQ(HVSIM_VM_RUNNING, e2e_state(e->hv, e->cv.vmid));
-	}
-	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_PAUSE_VM));
-	EXPECT_EQ(HVSIM_VM_PAUSED, e2e_state(e->hv, e->cv.vmid));
-	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+	hv_errors_lifecycle(_metadata, e, "PAUSE_VM", HVSIM_HC_PAUSE_VM,
+			    ACRN_IOCTL_PAUSE_VM, HVSIM_VM_RUNNING,
+			    HVSIM_VM_PAUSED);
 }
 
 TEST_F(hsm, hv_error_reset)
 {
 	struct e2e *e = &self->e;
-	const struct hv_error *h;
 
 	ASSERT_EQ(0, e2e_create(e, "reset", 0));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_PAUSE_VM));
-	for (h = hv_errors; h < hv_errors + ARRAY_SIZE(hv_errors); h++) {
-		ASSERT_EQ(0, e2e_fail(e->hv, HVSIM_HC_RESET_VM, h->ret, 1));
-		expect_errno(_metadata, "RESET_VM", h->ret, h->lifecycle,
-			     e2e_vm_ioctl(e, ACRN_IOCTL_RESET_VM));
-		EXPECT_EQ(HVSIM_VM_PAUSED, e2e_state(e->hv, e->cv.vmid));
-	}
-	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_RESET_VM));
-	EXPECT_EQ(HVSIM_VM_CREATED, e2e_state(e->hv, e->cv.vmid));
-	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+	hv_errors_lifecycle(_metadata, e, "RESET_VM", HVSIM_HC_RESET_VM,
+			    ACRN_IOCTL_RESET_VM, HVSIM_VM_PAUSED,
+			    HVSIM_VM_CREATED);
 }
 
 /* A refused DESTROY_VM leaves a paused VM that the file still drives. */
