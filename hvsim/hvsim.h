@@ -12,7 +12,9 @@
 #include <linux/irq_work.h>
 #include <linux/kconfig.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "../hypercall.h"
 
@@ -39,6 +41,8 @@ u64 hvsim_pcpu_mask(void);
 /**
  * struct hvsim_upcall - the upcall interrupt into the Service VM
  * @handler: Function the interrupt runs, NULL for none.
+ * @lock:    Serialises the raisers' use of @csd, as
+ *	     smp_call_function_single_async() requires.
  * @csd:     Gets CPU 0 (the Service VM's BSP, which the real hypervisor
  *	     always targets) to queue @work.
  * @work:    Runs @handler on CPU 0 in hard-IRQ context.
@@ -47,13 +51,16 @@ u64 hvsim_pcpu_mask(void);
  */
 struct hvsim_upcall {
 	acrn_upcall_fn		handler;
+	raw_spinlock_t		lock;
 	call_single_data_t	csd;
 	struct irq_work		work;
 	atomic_t		kicks;
 	atomic64_t		raised;
 };
 
+/* Static initialiser; @name is the instance being initialised. */
 #define HVSIM_UPCALL_INIT(name) {					\
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(hvsim_upcall.lock),		\
 	.csd = CSD_INIT(hvsim_upcall_kick, &(name)),			\
 	.work = IRQ_WORK_INIT_HARD(hvsim_upcall_run),			\
 }
@@ -61,10 +68,91 @@ struct hvsim_upcall {
 extern struct hvsim_upcall hvsim_upcall;
 
 void hvsim_upcall_kick(void *info);
+
 void hvsim_upcall_run(struct irq_work *work);
 void hvsim_upcall_set(struct hvsim_upcall *u, acrn_upcall_fn handler);
 void hvsim_upcall_clear(struct hvsim_upcall *u);
 void hvsim_upcall_raise(struct hvsim_upcall *u);
+
+/**
+ * struct hvsim_vcpu - a simulated vCPU, as the hypervisor keeps it
+ * @regs_set: SET_VCPU_REGS gave it registers since creation or reset.
+ * @regs:     The registers it was given.
+ */
+struct hvsim_vcpu {
+	bool			regs_set;
+	struct acrn_regs	regs;
+};
+
+/**
+ * struct hvsim_guest_vcpu - a vCPU as the guest side (guest.c) drives it
+ * @wq:		 Woken by NOTIFY_REQUEST_FINISH for the vCPU and by RESET_VM
+ *		 and DESTROY_VM of the VM.
+ * @event:	 The vCPU's I/O request event (VCPU_EVENT_IOREQ on ACRN):
+ *		 set by NOTIFY_REQUEST_FINISH, consumed by the access that
+ *		 waits for it. It is a level, so a notification that comes
+ *		 before the access sleeps is not lost; an access clears it
+ *		 when it publishes its request.
+ * @busy:	 An access of this vCPU is in progress (one at a time).
+ * @abandoned:	 The request in the slot was given up (timeout, signal, or
+ *		 notified before it was COMPLETE): the next access frees the
+ *		 slot once the Service VM has completed it.
+ * @late_notify: The next access freed an abandoned request that was
+ *		 COMPLETE before its notification came; that notification
+ *		 is still due and must not end the new request early.
+ *
+ * Everything but @wq is protected by hvsim_vms_lock.
+ */
+struct hvsim_guest_vcpu {
+	wait_queue_head_t	wq;
+	bool			event;
+	bool			busy;
+	bool			abandoned;
+	bool			late_notify;
+};
+
+/**
+ * struct hvsim_vm - a VM slot of the simulated hypervisor
+ * @state:	  HVSIM_VM_*; POWERED_OFF means the slot is free.
+ * @name:	  Name from CREATE_VM; empty for a free slot.
+ * @guest_flags:  Flags kept from the device model's vm_flag.
+ * @cpu_affinity: Physical CPUs of the vCPUs.
+ * @vcpu_num:	  Number of vCPUs.
+ * @ioreq_gpa:	  Physical address of the I/O request page, 0 if none.
+ * @ioreq:	  The I/O request page, NULL if none.
+ * @vcpu:	  The vCPUs.
+ * @gen:	  Bumped by RESET_VM and DESTROY_VM: an access that started
+ *		  under another generation is cancelled. Survives DESTROY_VM,
+ *		  so a VM created later in the slot has a new generation.
+ * @guest:	  Guest side of the vCPUs; survives DESTROY_VM (an access
+ *		  may still be on its way out, holding @guest.busy).
+ *
+ * DESTROY_VM clears the fields before @gen (hvsim_vm_clear()), the
+ * hypervisor's state of the VM. Every field is protected by
+ * hvsim_vms_lock; @gen is also read without it (READ_ONCE()) by accesses
+ * that poll.
+ */
+struct hvsim_vm {
+	u32				state;
+	u8				name[16];
+	u64				guest_flags;
+	u64				cpu_affinity;
+	u16				vcpu_num;
+	u64				ioreq_gpa;
+	struct acrn_io_request_buffer	*ioreq;
+	struct hvsim_vcpu		vcpu[ACRN_IO_REQUEST_MAX];
+
+	unsigned long			gen;
+	struct hvsim_guest_vcpu		guest[ACRN_IO_REQUEST_MAX];
+};
+
+/*
+ * The VM table, hvsim_max_vms slots, and its lock: irq-safe, as
+ * hypercalls may come from any context (the HSM's upcall handler issues
+ * NOTIFY_REQUEST_FINISH in hard-IRQ context).
+ */
+extern spinlock_t hvsim_vms_lock;
+extern struct hvsim_vm *hvsim_vms;
 
 /* hypercall.c: dispatch, fault injection, statistics, guest memory */
 long hvsim_hypercall(unsigned long id, unsigned long param1,
@@ -89,6 +177,18 @@ long hvsim_hc_set_vcpu_regs(unsigned long param1, unsigned long param2);
 long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2);
 int hvsim_vm_get_info(struct hvsim_vm_info *info);
 int hvsim_vm_get_vcpu_regs(struct hvsim_vcpu_regs *regs);
+long hvsim_hc_notify_request_finish(unsigned long param1,
+				    unsigned long param2);
+
+/* guest.c: the guest's vCPUs making I/O accesses */
+int hvsim_io_check(const struct hvsim_io *io);
+u64 hvsim_io_mask(u32 size);
+int hvsim_guest_io(struct hvsim_io *io, struct hvsim_upcall *upcall,
+		   bool stoppable, u64 *rtt_ns);
+int hvsim_guest_loop(struct hvsim_io_loop *loop, struct hvsim_upcall *upcall);
+void hvsim_guest_notify(struct hvsim_vm *vm, u16 vcpu);
+void hvsim_guest_cancel(struct hvsim_vm *vm);
+void hvsim_guest_stats_get(struct hvsim_stats *stats);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 long hvsim_vm_transition(u32 *state, unsigned long hc, bool has_ioreq);

@@ -27,6 +27,7 @@ static const hvsim_hc_fn hvsim_hc_table[HVSIM_NR_HYPERCALLS] = {
 	[ACRN_HC_INDEX(HC_RESET_VM)]		= hvsim_hc_reset_vm,
 	[ACRN_HC_INDEX(HC_SET_VCPU_REGS)]	= hvsim_hc_set_vcpu_regs,
 	[ACRN_HC_INDEX(HC_SET_IOREQ_BUFFER)]	= hvsim_hc_set_ioreq_buffer,
+	[ACRN_HC_INDEX(HC_NOTIFY_REQUEST_FINISH)] = hvsim_hc_notify_request_finish,
 };
 
 static atomic64_t hvsim_hc_count[HVSIM_NR_HYPERCALLS];
@@ -166,6 +167,7 @@ void hvsim_stats_get(struct hvsim_stats *stats)
 	for (i = 0; i < HVSIM_NR_HYPERCALLS; i++)
 		stats->hypercalls[i] = atomic64_read(&hvsim_hc_count[i]);
 	stats->upcalls = atomic64_read(&hvsim_upcall.raised);
+	hvsim_guest_stats_get(stats);
 }
 
 /**

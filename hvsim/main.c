@@ -5,7 +5,8 @@
  *
  * It exports one object, the backend acrn_hsm looks up when this module
  * goes live, and offers /dev/acrn_hvsim for tests and tools to inspect
- * the simulated hypervisor and inject faults.
+ * the simulated hypervisor, inject faults and make the guests' vCPUs
+ * access I/O.
  */
 
 #include <linux/bits.h>
@@ -13,6 +14,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/uaccess.h>
 
 #include "hvsim.h"
@@ -103,7 +105,12 @@ static long hvsim_ctl_set_fault(void __user *uarg)
 	return hvsim_fault_set(&fault);
 }
 
-static long hvsim_ctl_get_stats(void __user *uarg)
+/* API version 1's GET_STATS: the hypercall counters and upcalls only. */
+#define HVSIM_IOCTL_GET_STATS_V1					\
+	_IOC(_IOC_READ, HVSIM_IOCTL_TYPE, 0xE5,				\
+	     offsetof(struct hvsim_stats, io_requests))
+
+static long hvsim_ctl_get_stats(void __user *uarg, size_t size)
 {
 	struct hvsim_stats *stats;
 	long ret = 0;
@@ -112,11 +119,37 @@ static long hvsim_ctl_get_stats(void __user *uarg)
 	if (!stats)
 		return -ENOMEM;
 	hvsim_stats_get(stats);
-	if (copy_to_user(uarg, stats, sizeof(*stats)))
+	if (copy_to_user(uarg, stats, size))
 		ret = -EFAULT;
 	kfree(stats);
 
 	return ret;
+}
+
+static long hvsim_ctl_guest_io(void __user *uarg)
+{
+	struct hvsim_io io;
+	int ret;
+
+	if (copy_from_user(&io, uarg, sizeof(io)))
+		return -EFAULT;
+	ret = hvsim_guest_io(&io, &hvsim_upcall, false, NULL);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &io, sizeof(io)) ? -EFAULT : 0;
+}
+
+static long hvsim_ctl_guest_loop(void __user *uarg)
+{
+	struct hvsim_io_loop loop;
+	int ret;
+
+	if (copy_from_user(&loop, uarg, sizeof(loop)))
+		return -EFAULT;
+	ret = hvsim_guest_loop(&loop, &hvsim_upcall);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &loop, sizeof(loop)) ? -EFAULT : 0;
 }
 
 static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
@@ -137,7 +170,13 @@ static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 		hvsim_faults_clear();
 		return 0;
 	case HVSIM_IOCTL_GET_STATS:
-		return hvsim_ctl_get_stats(uarg);
+		return hvsim_ctl_get_stats(uarg, sizeof(struct hvsim_stats));
+	case HVSIM_IOCTL_GET_STATS_V1:
+		return hvsim_ctl_get_stats(uarg, _IOC_SIZE(cmd));
+	case HVSIM_IOCTL_GUEST_IO:
+		return hvsim_ctl_guest_io(uarg);
+	case HVSIM_IOCTL_GUEST_LOOP:
+		return hvsim_ctl_guest_loop(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -9,6 +9,7 @@
 
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 
 #include "hvsim.h"
 
@@ -89,11 +90,21 @@ void hvsim_upcall_clear(struct hvsim_upcall *u)
  */
 void hvsim_upcall_raise(struct hvsim_upcall *u)
 {
+	unsigned long flags;
 	int ret;
 
 	atomic64_inc(&u->raised);
 	atomic_inc(&u->kicks);
+	/* vCPUs raise from several CPUs at once; the csd takes one at a time. */
+	raw_spin_lock_irqsave(&u->lock, flags);
+	/*
+	 * Orders the caller's request before the csd's busy check: a kick
+	 * found pending has not run yet, and will queue the delivery after
+	 * the request is visible.
+	 */
+	smp_mb();
 	ret = smp_call_function_single_async(0, &u->csd);
+	raw_spin_unlock_irqrestore(&u->lock, flags);
 	if (ret)
 		atomic_dec(&u->kicks);
 	/* -EBUSY: the previous kick has not run yet and covers this one. */

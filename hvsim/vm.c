@@ -13,51 +13,15 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
 #include "hvsim.h"
 
-/**
- * struct hvsim_vcpu - a simulated vCPU
- * @regs_set: SET_VCPU_REGS gave it registers since creation or reset.
- * @regs:     The registers it was given.
- */
-struct hvsim_vcpu {
-	bool			regs_set;
-	struct acrn_regs	regs;
-};
-
-/**
- * struct hvsim_vm - a VM slot of the simulated hypervisor
- * @state:	  HVSIM_VM_*; POWERED_OFF means the slot is free.
- * @name:	  Name from CREATE_VM; empty for a free slot.
- * @guest_flags:  Flags kept from the device model's vm_flag.
- * @cpu_affinity: Physical CPUs of the vCPUs.
- * @vcpu_num:	  Number of vCPUs.
- * @ioreq_gpa:	  Physical address of the I/O request page, 0 if none.
- * @ioreq:	  The I/O request page, NULL if none.
- * @vcpu:	  The vCPUs.
- *
- * Every field is protected by hvsim_vms_lock.
- */
-struct hvsim_vm {
-	u32				state;
-	u8				name[16];
-	u64				guest_flags;
-	u64				cpu_affinity;
-	u16				vcpu_num;
-	u64				ioreq_gpa;
-	struct acrn_io_request_buffer	*ioreq;
-	struct hvsim_vcpu		vcpu[ACRN_IO_REQUEST_MAX];
-};
-
-/*
- * One lock for the whole table, irq-safe: hypercalls may come from any
- * context, as they can on the real hypervisor.
- */
-static DEFINE_SPINLOCK(hvsim_vms_lock);
-static struct hvsim_vm *hvsim_vms;
+/* The VM table and its lock (see hvsim.h). */
+DEFINE_SPINLOCK(hvsim_vms_lock);
+struct hvsim_vm *hvsim_vms;
 
 /* CR0 bits a vCPU may set: PE MP EM TS ET NE WP AM NW CD PG */
 #define HVSIM_CR0_VALID	(0x3fULL | BIT_ULL(16) | BIT_ULL(18) | \
@@ -190,6 +154,12 @@ static long hvsim_on_target(unsigned long hc, unsigned long param1,
 	return ret;
 }
 
+/* Free the slot: everything but the guest side (see struct hvsim_vm). */
+static void hvsim_vm_clear(struct hvsim_vm *vm)
+{
+	memset(vm, 0, offsetof(struct hvsim_vm, gen));
+}
+
 static void hvsim_vm_reset_vcpus(struct hvsim_vm *vm)
 {
 	memset(vm->vcpu, 0, sizeof(vm->vcpu));
@@ -315,9 +285,11 @@ static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
 	case HC_RESET_VM:
 		hvsim_vm_reset_vcpus(vm);
 		hvsim_ioreq_free_all(vm);
+		hvsim_guest_cancel(vm);
 		break;
 	case HC_DESTROY_VM:
-		memset(vm, 0, sizeof(*vm));
+		hvsim_guest_cancel(vm);
+		hvsim_vm_clear(vm);
 		break;
 	}
 	return 0;
@@ -455,6 +427,38 @@ long hvsim_hc_set_ioreq_buffer(unsigned long param1, unsigned long param2)
 			       hvsim_vm_set_ioreq_buffer);
 }
 
+static long hvsim_vm_notify_request_finish(struct hvsim_vm *vm,
+					   unsigned long hc,
+					   unsigned long param2)
+{
+	lockdep_assert_held(&hvsim_vms_lock);
+	if (vm->state == HVSIM_VM_POWERED_OFF || !vm->ioreq ||
+	    param2 >= vm->vcpu_num)
+		return ACRN_HV_REFUSED;
+	hvsim_guest_notify(vm, param2);
+	return 0;
+}
+
+/**
+ * hvsim_hc_notify_request_finish() - HC_NOTIFY_REQUEST_FINISH handler
+ * @param1: vmid.
+ * @param2: vCPU whose request the Service VM completed.
+ *
+ * Signals the vCPU's I/O request event unless the VM polls for
+ * completion. As on ACRN the slot's state is not checked: the waiting
+ * access looks at it when it wakes up.
+ *
+ * Context: Any context.
+ * Return: 0; -1 if the VM is powered off, has no I/O request page or no
+ * such vCPU; -ENOTTY for a bad target.
+ */
+long hvsim_hc_notify_request_finish(unsigned long param1,
+				    unsigned long param2)
+{
+	return hvsim_on_target(HC_NOTIFY_REQUEST_FINISH, param1, param2,
+			       hvsim_vm_notify_request_finish);
+}
+
 /**
  * hvsim_vm_get_info() - describe a VM slot (HVSIM_IOCTL_GET_VM)
  * @info: In: vmid. Out: the slot.
@@ -528,15 +532,23 @@ int hvsim_vm_get_vcpu_regs(struct hvsim_vcpu_regs *regs)
  */
 int hvsim_vms_init(void)
 {
+	unsigned int vmid, vcpu;
+
 	hvsim_vms = kcalloc(hvsim_max_vms, sizeof(*hvsim_vms), GFP_KERNEL);
-	return hvsim_vms ? 0 : -ENOMEM;
+	if (!hvsim_vms)
+		return -ENOMEM;
+	for (vmid = 0; vmid < hvsim_max_vms; vmid++)
+		for (vcpu = 0; vcpu < ACRN_IO_REQUEST_MAX; vcpu++)
+			init_waitqueue_head(&hvsim_vms[vmid].guest[vcpu].wq);
+	return 0;
 }
 
 /**
  * hvsim_vms_exit() - free the VM table
  *
  * Nothing can call a hypercall any more: every user of the backend holds
- * a reference on this module.
+ * a reference on this module, and so does every guest access (through
+ * the /dev/acrn_hvsim file that started it).
  *
  * Context: Process context (module exit).
  */

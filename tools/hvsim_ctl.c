@@ -73,6 +73,16 @@ int hvsim_get_stats(int fd, struct hvsim_stats *stats)
 	return ctl(fd, HVSIM_IOCTL_GET_STATS, stats);
 }
 
+int hvsim_guest_io(int fd, struct hvsim_io *io)
+{
+	return ctl(fd, HVSIM_IOCTL_GUEST_IO, io);
+}
+
+int hvsim_guest_loop(int fd, struct hvsim_io_loop *loop)
+{
+	return ctl(fd, HVSIM_IOCTL_GUEST_LOOP, loop);
+}
+
 int hvsim_walk_vms(int fd, hvsim_vm_fn_t fn, void *arg)
 {
 	struct hvsim_info info;
@@ -138,7 +148,7 @@ static const struct {
 	{ 0x24, "vm_intr_monitor" },
 	{ 0x25, "set_irqline" },
 	{ HVSIM_HC_SET_IOREQ_BUFFER, "set_ioreq_buffer" },
-	{ 0x31, "notify_request_finish" },
+	{ HVSIM_HC_NOTIFY_REQUEST_FINISH, "notify_request_finish" },
 	{ 0x42, "vm_set_memory_regions" },
 	{ 0x53, "set_ptdev_intr" },
 	{ 0x54, "reset_ptdev_intr" },

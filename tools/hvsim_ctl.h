@@ -24,6 +24,7 @@
 #define HVSIM_HC_RESET_VM		0x15
 #define HVSIM_HC_SET_VCPU_REGS		0x16
 #define HVSIM_HC_SET_IOREQ_BUFFER	0x30
+#define HVSIM_HC_NOTIFY_REQUEST_FINISH	0x31
 
 int hvsim_open(void);
 int hvsim_get_info(int fd, struct hvsim_info *info);
@@ -34,6 +35,13 @@ int hvsim_set_fault(int fd, const struct hvsim_fault *fault);
 int hvsim_fail(int fd, unsigned int hypercall, int ret, unsigned int count);
 int hvsim_clear_faults(int fd);
 int hvsim_get_stats(int fd, struct hvsim_stats *stats);
+/*
+ * One guest access (HVSIM_IOCTL_GUEST_IO); on success a read's value is
+ * in io->value.
+ */
+int hvsim_guest_io(int fd, struct hvsim_io *io);
+/* vCPU threads making accesses back to back (HVSIM_IOCTL_GUEST_LOOP). */
+int hvsim_guest_loop(int fd, struct hvsim_io_loop *loop);
 /*
  * Call fn for each VM that is not powered off; stops at and returns the
  * first non-zero value fn returns.

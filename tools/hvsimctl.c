@@ -11,10 +11,20 @@
  *   hvsimctl fault-vcpus <n> [count]  CREATE_VM reports <n> vCPUs
  *   hvsimctl fault-vmid <vmid> [count] CREATE_VM creates nothing, reports <vmid>
  *   hvsimctl clear-faults             disarm every fault
+ *   hvsimctl io <vmid> <vcpu> pio|mmio read <addr> <size>
+ *   hvsimctl io <vmid> <vcpu> pio|mmio write <addr> <size> <value>
+ *                                     one guest access; a read prints the
+ *                                     value (0x<hex>)
+ *   hvsimctl loop <vmid> <vcpus> <count> pio|mmio read|write <addr> <size> [value]
+ *                                     <vcpus> vCPUs making <count> accesses
+ *                                     each; prints the results
  *
  * <hypercall> is a name (start_vm, destroy_vm, ...) or an index (0x12).
+ * io and loop take --timeout MS (per access, default 5000) and
+ * --no-upcall; loop also --vary (HVSIM_LOOP_VARY_VALUE).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +38,11 @@ static int print_help(void)
 		"usage: hvsimctl info | vms | regs <vmid> <vcpu> | stats\n"
 		"       hvsimctl fault <hypercall> <ret> [count [skip]]\n"
 		"       hvsimctl fault-vcpus <n> [count] | fault-vmid <vmid> [count]\n"
-		"       hvsimctl clear-faults\n");
+		"       hvsimctl clear-faults\n"
+		"       hvsimctl io [opts] <vmid> <vcpu> pio|mmio read <addr> <size>\n"
+		"       hvsimctl io [opts] <vmid> <vcpu> pio|mmio write <addr> <size> <value>\n"
+		"       hvsimctl loop [opts] <vmid> <vcpus> <count> pio|mmio read|write <addr> <size> [value]\n"
+		"       opts: --timeout MS (per access), --no-upcall; loop: --vary\n");
 	return 2;
 }
 
@@ -39,6 +53,153 @@ static int parse_num(const char *s, long long *v)
 	errno = 0;
 	*v = strtoll(s, &end, 0);
 	return errno || end == s || *end ? -EINVAL : 0;
+}
+
+static int parse_u64(const char *s, unsigned long long max,
+		     unsigned long long *v)
+{
+	char *end;
+
+	if (*s == '-')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || end == s || *end || *v > max ? -EINVAL : 0;
+}
+
+/* Options of io and loop, anywhere after the command; removed from argv. */
+struct io_opts {
+	unsigned long long timeout_ms;
+	bool no_upcall;
+	bool vary;
+};
+
+static int parse_io_opts(int *argc, char **argv, struct io_opts *o,
+			 bool loop)
+{
+	int i, n = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (strncmp(argv[i], "--", 2))
+			argv[n++] = argv[i];
+		else if (!strcmp(argv[i], "--no-upcall"))
+			o->no_upcall = true;
+		else if (loop && !strcmp(argv[i], "--vary"))
+			o->vary = true;
+		else if (strcmp(argv[i], "--timeout") || i + 1 == *argc ||
+			 parse_u64(argv[++i], 0xffffffffULL, &o->timeout_ms))
+			return -EINVAL;
+	}
+	*argc = n;
+	return 0;
+}
+
+/* pio|mmio read|write <addr> <size> [value] into @io; @argc is 4 or 5. */
+static int parse_access(int argc, char **argv, struct hvsim_io *io)
+{
+	unsigned long long addr, size, value = 0;
+
+	if (!strcmp(argv[0], "pio"))
+		io->type = ACRN_IOREQ_TYPE_PORTIO;
+	else if (!strcmp(argv[0], "mmio"))
+		io->type = ACRN_IOREQ_TYPE_MMIO;
+	else
+		return -EINVAL;
+	if (!strcmp(argv[1], "read") && argc == 4)
+		io->direction = ACRN_IOREQ_DIR_READ;
+	else if (!strcmp(argv[1], "write") && argc == 5)
+		io->direction = ACRN_IOREQ_DIR_WRITE;
+	else
+		return -EINVAL;
+	if (parse_u64(argv[2], ~0ULL, &addr) ||
+	    parse_u64(argv[3], 0xffffffffULL, &size) ||
+	    (argc == 5 && parse_u64(argv[4], ~0ULL, &value)))
+		return -EINVAL;
+	io->address = addr;
+	io->size = size;
+	io->value = value;
+	return 0;
+}
+
+/*
+ * Exit status of a failed io or loop ioctl, after saying why: 2 for
+ * EINVAL (arguments the simulator refused), 1 otherwise.
+ */
+static int io_failed(const char *cmd, const struct hvsim_io *io, int err)
+{
+	fprintf(stderr, "hvsimctl: %s: vm %u vcpu %u: %s\n", cmd, io->vmid,
+		io->vcpu, strerror(err));
+	return err == EINVAL ? 2 : 1;
+}
+
+static int cmd_io(int fd, int argc, char **argv, int *status)
+{
+	unsigned long long vmid, vcpu;
+	struct hvsim_io io = { 0 };
+	struct io_opts o = { 0 };
+	int ret;
+
+	if (parse_io_opts(&argc, argv, &o, false) || argc < 6 || argc > 7 ||
+	    parse_u64(argv[0], 0xffff, &vmid) ||
+	    parse_u64(argv[1], 0xffff, &vcpu) ||
+	    parse_access(argc - 2, argv + 2, &io))
+		return -EINVAL;
+	io.vmid = vmid;
+	io.vcpu = vcpu;
+	io.timeout_ms = o.timeout_ms;
+	io.flags = o.no_upcall ? HVSIM_IO_NO_UPCALL : 0;
+
+	ret = hvsim_guest_io(fd, &io);
+	if (ret) {
+		*status = io_failed("io", &io, -ret);
+		return 0;
+	}
+	if (io.direction == ACRN_IOREQ_DIR_READ)
+		printf("0x%llx\n", (unsigned long long)io.value);
+	return 0;
+}
+
+static int cmd_loop(int fd, int argc, char **argv, int *status)
+{
+	unsigned long long vmid, vcpus, count;
+	struct hvsim_io_loop l = { 0 };
+	struct io_opts o = { 0 };
+	double rate;
+	int ret;
+
+	if (parse_io_opts(&argc, argv, &o, true) || argc < 7 || argc > 8 ||
+	    parse_u64(argv[0], 0xffff, &vmid) ||
+	    parse_u64(argv[1], 0xffffffffULL, &vcpus) ||
+	    parse_u64(argv[2], 0xffffffffULL, &count) ||
+	    parse_access(argc - 3, argv + 3, &l.io))
+		return -EINVAL;
+	l.io.vmid = vmid;
+	l.io.timeout_ms = o.timeout_ms;
+	l.io.flags = o.no_upcall ? HVSIM_IO_NO_UPCALL : 0;
+	l.vcpus = vcpus;
+	l.count = count;
+	l.flags = o.vary ? HVSIM_LOOP_VARY_VALUE : 0;
+
+	ret = hvsim_guest_loop(fd, &l);
+	if (ret) {
+		*status = io_failed("loop", &l.io, -ret);
+		return 0;
+	}
+	rate = l.elapsed_ns ? l.completed * 1e9 / l.elapsed_ns : 0;
+	printf("completed=%llu failed=%llu elapsed_ns=%llu rate=%.0f/s ",
+	       (unsigned long long)l.completed, (unsigned long long)l.failed,
+	       (unsigned long long)l.elapsed_ns, rate);
+	printf("p50_ns=%llu p99_ns=%llu max_ns=%llu ctx_switches=%llu\n",
+	       (unsigned long long)l.p50_ns, (unsigned long long)l.p99_ns,
+	       (unsigned long long)l.max_ns,
+	       (unsigned long long)l.ctx_switches);
+	if (l.failed) {
+		fprintf(stderr, "hvsimctl: loop: vm %u: %llu failed, the first: %s\n",
+			l.io.vmid, (unsigned long long)l.failed,
+			strerror(l.first_error));
+		*status = 1;
+	}
+	return 0;
 }
 
 static int cmd_info(int fd)
@@ -86,6 +247,14 @@ static int cmd_stats(int fd)
 		       (unsigned long long)stats.hypercalls[i]);
 	}
 	printf("upcalls %llu\n", (unsigned long long)stats.upcalls);
+	printf("io_requests %llu\n", (unsigned long long)stats.io_requests);
+	printf("io_completed %llu\n", (unsigned long long)stats.io_completed);
+	printf("io_timeouts %llu\n", (unsigned long long)stats.io_timeouts);
+	printf("io_canceled %llu\n", (unsigned long long)stats.io_canceled);
+	printf("io_unfinished %llu\n", (unsigned long long)stats.io_unfinished);
+	printf("notify_not_complete %llu\n",
+	       (unsigned long long)stats.notify_not_complete);
+	printf("notify_polling %llu\n", (unsigned long long)stats.notify_polling);
 	return 0;
 }
 
@@ -126,8 +295,8 @@ static int cmd_fault(int fd, unsigned int action, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int fd, ret, status = 0;
 	const char *cmd;
-	int fd, ret;
 
 	if (argc < 2)
 		return print_help();
@@ -156,9 +325,15 @@ int main(int argc, char **argv)
 		ret = cmd_fault(fd, HVSIM_FAULT_VMID, argc - 2, argv + 2);
 	else if (!strcmp(cmd, "clear-faults") && argc == 2)
 		ret = hvsim_clear_faults(fd);
+	else if (!strcmp(cmd, "io"))
+		ret = cmd_io(fd, argc - 2, argv + 2, &status);
+	else if (!strcmp(cmd, "loop"))
+		ret = cmd_loop(fd, argc - 2, argv + 2, &status);
 	else
 		ret = -EINVAL;
 	close(fd);
+	if (status)
+		return status;
 
 	if (ret == -EINVAL) {
 		fprintf(stderr, "hvsimctl: %s: invalid arguments, or refused by the simulator\n",

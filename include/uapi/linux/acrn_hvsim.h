@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/acrn.h>
 
-#define HVSIM_API_VERSION	1
+#define HVSIM_API_VERSION	2
 
 /* VM states, numbered as the hypervisor numbers them */
 #define HVSIM_VM_POWERED_OFF		0
@@ -112,11 +112,162 @@ struct hvsim_fault {
  * struct hvsim_stats - argument of HVSIM_IOCTL_GET_STATS
  * @hypercalls:	Calls per hypercall index since the simulator was loaded.
  * @upcalls:	Upcall interrupts raised.
+ * @io_requests: Requests the guest published (PENDING), from
+ *		HVSIM_IOCTL_GUEST_IO and HVSIM_IOCTL_GUEST_LOOP.
+ * @io_completed: Accesses that completed (COMPLETE seen, slot freed).
+ * @io_timeouts: Accesses that failed with ETIMEDOUT.
+ * @io_canceled: Accesses that failed with ECANCELED (VM reset or
+ *		destroyed while they waited).
+ * @io_unfinished: Accesses woken by NOTIFY_REQUEST_FINISH while their
+ *		slot was not COMPLETE (EPROTO).
+ * @notify_not_complete: NOTIFY_REQUEST_FINISH calls accepted while the
+ *		vCPU's slot was not COMPLETE.
+ * @notify_polling: NOTIFY_REQUEST_FINISH calls accepted for a VM that
+ *		polls for completion (they signal nothing).
+ *
+ * Fields after @upcalls came with API version 2. The version 1 command
+ * (the same number with the size of @hypercalls and @upcalls) still
+ * answers with the first two fields.
  */
 struct hvsim_stats {
 	__u64	hypercalls[HVSIM_NR_HYPERCALLS];
 	__u64	upcalls;
+	__u64	io_requests;
+	__u64	io_completed;
+	__u64	io_timeouts;
+	__u64	io_canceled;
+	__u64	io_unfinished;
+	__u64	notify_not_complete;
+	__u64	notify_polling;
 };
+
+/* struct hvsim_io::flags */
+#define HVSIM_IO_NO_UPCALL	(1U << 0)	/* publish PENDING, raise no upcall */
+
+/* Default of struct hvsim_io::timeout_ms */
+#define HVSIM_IO_TIMEOUT_MS	5000
+
+/**
+ * struct hvsim_io - argument of HVSIM_IOCTL_GUEST_IO: one guest access
+ * @vmid:	VM slot (1 to max_vms - 1); the VM must be running.
+ * @vcpu:	vCPU making the access; its I/O request slot is used.
+ * @type:	ACRN_IOREQ_TYPE_PORTIO or ACRN_IOREQ_TYPE_MMIO.
+ * @direction:	ACRN_IOREQ_DIR_READ or ACRN_IOREQ_DIR_WRITE.
+ * @size:	Access size in bytes: 1, 2 or 4 for port I/O, 1, 2, 4 or 8
+ *		for MMIO.
+ * @flags:	HVSIM_IO_*.
+ * @timeout_ms:	How long the whole access may take: waiting for the slot
+ *		to be free, then for the request to complete; 0 means
+ *		HVSIM_IO_TIMEOUT_MS.
+ * @address:	Port (the whole access inside 0 to 0xffff) or guest
+ *		physical address (the access must not wrap around).
+ * @value:	In: value written, masked to @size bytes; for a read, the
+ *		masked value is left in the slot (the real hypervisor leaves
+ *		a stale value there). Out: for a read, the value the Service
+ *		VM returned, masked to @size bytes; unchanged for a write.
+ * @reserved:	Must be 0.
+ *
+ * The simulator does what the hypervisor does for a trapped access: it
+ * waits for the vCPU's slot to be FREE, fills in @type and the request
+ * (direction, address, size, value), sets completion_polling if the VM
+ * was created with the I/O completion polling flag (it never clears it),
+ * publishes PENDING (release store), raises the upcall on CPU 0 (unless
+ * HVSIM_IO_NO_UPCALL), waits for COMPLETE, copies a read value back
+ * (port I/O and PCICFG: the 32-bit value at offset 24, MMIO: the 64-bit
+ * one) and frees the slot.
+ *
+ * Waiting for COMPLETE: a VM that polls spins until the slot is COMPLETE;
+ * otherwise the vCPU sleeps until NOTIFY_REQUEST_FINISH signals its event
+ * (a level: a notification that comes before the vCPU sleeps is not
+ * lost) and then looks at the slot once: not COMPLETE is EPROTO.
+ *
+ * A request that failed with ETIMEDOUT, EINTR or EPROTO is abandoned in
+ * its slot. The next access of that vCPU waits for the Service VM to
+ * complete it, frees the slot, and goes on with its own request; if the
+ * abandoned request's notification has not come yet, the first
+ * notification the new request sees while not COMPLETE is taken for it.
+ * A slot that is neither FREE nor an abandoned request of this vCPU is
+ * waited for (the real hypervisor drops the access instead).
+ *
+ * Errors: ENOENT (no such VM or vCPU), EINVAL (bad type, direction, size,
+ * address, flags or reserved field), EBUSY (VM not running, or another
+ * access of the same vCPU in progress), EFAULT (bad pointer, or the I/O
+ * request page is not a page in use), ETIMEDOUT (slot not free, or
+ * request not completed, within @timeout_ms), ECANCELED (the VM was reset
+ * or destroyed while waiting; pausing does not cancel), EPROTO (notified
+ * but the slot was not COMPLETE: the vCPU resumes without the value, as
+ * on the real hypervisor), EINTR (signal; the access is not restarted).
+ */
+struct hvsim_io {
+	__u16	vmid;
+	__u16	vcpu;
+	__u32	type;
+	__u32	direction;
+	__u32	size;
+	__u32	flags;
+	__u32	timeout_ms;
+	__u64	address;
+	__u64	value;
+	__u64	reserved;
+};
+
+/* struct hvsim_io_loop::flags */
+#define HVSIM_LOOP_VARY_VALUE	(1U << 0)	/* value + (vcpu << 32 or 24) + i */
+
+/**
+ * struct hvsim_io_loop - argument of HVSIM_IOCTL_GUEST_LOOP
+ * @io:		   Template access; @io.vcpu is ignored and @io.timeout_ms
+ *		   applies to each access.
+ * @vcpus:	   Number of vCPUs (0 to @vcpus - 1 of the VM, 1 to its
+ *		   vcpu_num) each running @count accesses back to back in
+ *		   its own kernel thread.
+ * @count:	   Accesses per vCPU, 1 to HVSIM_LOOP_MAX_COUNT.
+ * @flags:	   HVSIM_LOOP_*. With HVSIM_LOOP_VARY_VALUE access i (from 0)
+ *		   of vCPU v uses @io.value + (v << 32) + i for MMIO and
+ *		   @io.value + (v << 24) + i for port I/O, masked to
+ *		   @io.size bytes (so the vCPU number is lost in narrow
+ *		   accesses).
+ * @reserved:	   Must be 0.
+ * @elapsed_ns:	   Out: wall time from the first access to the last
+ *		   completion.
+ * @completed:	   Out: accesses completed.
+ * @failed:	   Out: accesses that failed; a vCPU stops at its first
+ *		   failure.
+ * @p50_ns:	   Out: median round trip (PENDING published to COMPLETE
+ *		   seen) of the completed accesses (nearest rank).
+ * @p99_ns:	   Out: 99th percentile round trip (nearest rank).
+ * @max_ns:	   Out: longest round trip.
+ * @ctx_switches:  Out: context switches (voluntary and involuntary) of
+ *		   the vCPU threads during the loop.
+ * @first_error:   Out: errno (positive) of the first failure, 0 if none.
+ * @reserved2:	   Out: 0.
+ *
+ * The ioctl returns 0 once every vCPU has finished, also when accesses
+ * failed (see @failed and @first_error). Errors: EINVAL (bad template,
+ * @vcpus, @count, @flags or @reserved), ENOENT (no such VM, or fewer
+ * than @vcpus vCPUs), EBUSY (VM not running), ENOMEM (the round trips of
+ * @vcpus x @count accesses are recorded, 8 bytes each), EINTR (signal:
+ * the vCPU threads are stopped, their current access abandoned, and
+ * nothing is reported).
+ */
+struct hvsim_io_loop {
+	struct hvsim_io	io;
+	__u32	vcpus;
+	__u32	count;
+	__u32	flags;
+	__u32	reserved;
+	__u64	elapsed_ns;
+	__u64	completed;
+	__u64	failed;
+	__u64	p50_ns;
+	__u64	p99_ns;
+	__u64	max_ns;
+	__u64	ctx_switches;
+	__s32	first_error;
+	__u32	reserved2;
+};
+
+#define HVSIM_LOOP_MAX_COUNT	(1U << 20)
 
 #define HVSIM_IOCTL_TYPE		0xA2
 
@@ -132,5 +283,9 @@ struct hvsim_stats {
 	_IO(HVSIM_IOCTL_TYPE, 0xE4)
 #define HVSIM_IOCTL_GET_STATS		\
 	_IOR(HVSIM_IOCTL_TYPE, 0xE5, struct hvsim_stats)
+#define HVSIM_IOCTL_GUEST_IO		\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xE6, struct hvsim_io)
+#define HVSIM_IOCTL_GUEST_LOOP		\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xE7, struct hvsim_io_loop)
 
 #endif /* _UAPI_ACRN_HVSIM_H */
