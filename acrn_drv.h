@@ -6,13 +6,34 @@
 #define __ACRN_HSM_DRV_H
 
 #include <linux/acrn.h>
+#include <linux/atomic.h>
 #include <linux/kconfig.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "hypercall.h"
 
 struct page;
+struct acrn_ioreq_client;
+
+/**
+ * struct acrn_ioreq_slot - the kernel's own record of one I/O request slot
+ * @owner:   Client the request was handed to (the slot is PROCESSING), or
+ *	     NULL while the kernel has not handed out a request there.
+ * @seq:     Bumped each time a request is handed out, so a deferred
+ *	     handler can tell its request from a later one in the same slot.
+ * @req:     Snapshot of the request taken when it was dispatched. The
+ *	     shared page may change under us at any time; everything the
+ *	     kernel decides is decided on this copy.
+ *
+ * Protected by &acrn_vm.ioreq_lock.
+ */
+struct acrn_ioreq_slot {
+	struct acrn_ioreq_client	*owner;
+	u32				seq;
+	struct acrn_io_request		req;
+};
 
 /**
  * struct acrn_vm - a User VM as the HSM sees it
@@ -23,10 +44,25 @@ struct page;
  * @ioreq_buf:	Kernel view of @ioreq_page.
  * @orphan_node: Entry in the list of VMs the hypervisor refused to destroy
  *		when their file was closed (vm.c, under acrn_vm_orphans_lock).
+ * @list:	Entry in the list of VMs the upcall dispatches for (ioreq.c,
+ *		written under acrn_vm_list_lock, read under RCU).
+ * @listed:	@list is linked (under acrn_vm_list_lock).
+ * @ioreq_lock:	Taken with interrupts off (the upcall handler takes it in
+ *		hard-IRQ context). Protects @clients, @default_client,
+ *		@slots, @pci_conf_addr, every client's pending bitmap and
+ *		range list, and all writes the kernel makes to the shared
+ *		page's state fields.
+ * @clients:	In-kernel clients, oldest first (oldest wins on overlap).
+ * @default_client: The device model's client, or NULL.
+ * @slots:	Kernel-private state of the I/O request slots.
+ * @pci_conf_addr: Last value the guest wrote to port 0xCF8.
+ * @hv_gone:	The hypervisor destroyed the VM: no more completion
+ *		hypercalls (its vmid may already name another VM).
  *
  * A VM belongs to the file descriptor that created it. The file's lock
- * (see hsm.c) serialises changes to the VM's life cycle; everything above
- * is fixed between acrn_vm_create() and the VM's destruction.
+ * (see hsm.c) serialises changes to the VM's life cycle; @hv, @vmid,
+ * @vcpu_num, @ioreq_page and @ioreq_buf are fixed between
+ * acrn_vm_create() and the VM's destruction.
  */
 struct acrn_vm {
 	const struct acrn_hv_backend	*hv;
@@ -35,7 +71,62 @@ struct acrn_vm {
 	struct page			*ioreq_page;
 	struct acrn_io_request_buffer	*ioreq_buf;
 	struct list_head		orphan_node;
+	struct list_head		list;
+	bool				listed;
+
+	spinlock_t			ioreq_lock;	/* see above */
+	struct list_head		clients;
+	struct acrn_ioreq_client	*default_client;
+	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
+	u32				pci_conf_addr;
+	bool				hv_gone;
 };
+
+/**
+ * typedef acrn_ioreq_handler_t - an in-kernel client's request handler
+ * @client: The client.
+ * @req:    A private copy of the request. For a read, the handler stores
+ *	    the value in @req->reqs.pio_request.value (port I/O) or
+ *	    @req->reqs.mmio_request.value (MMIO).
+ *
+ * Context: For a client created with ACRN_IOREQ_CLIENT_IRQSAFE, hard-IRQ
+ * context with &acrn_vm.ioreq_lock held (it must not sleep nor call the
+ * client API), or a worker when the upcall's budget is spent; otherwise
+ * always a worker, in process context with no lock held.
+ * Return: 0, or a negative errno: the request is completed anyway and a
+ * read returns all ones.
+ */
+typedef int (*acrn_ioreq_handler_t)(struct acrn_ioreq_client *client,
+				    struct acrn_io_request *req);
+
+/* The handler may run in the upcall, in hard-IRQ context. */
+#define ACRN_IOREQ_CLIENT_IRQSAFE	BIT(0)
+
+/**
+ * struct acrn_ioreq_stats - counters of the request path (debugfs "stats")
+ * @upcalls:	      Upcall interrupts handled.
+ * @requests:	      PENDING requests the kernel took.
+ * @dm_requests:      Requests handed to a device model.
+ * @dm_wakeups:	      Of those, the ones that woke a sleeping ATTACH.
+ * @kernel_inline:    Requests an in-kernel client handled in the upcall.
+ * @kernel_deferred:  Requests an in-kernel client handled in a worker.
+ * @kernel_completed: Requests the kernel completed without a client
+ *		      (PCI address port, disabled PCI access, invalid request,
+ *		      CLEAR_VM_IOREQ, destroyed client).
+ * @notifies:	      Completion hypercalls issued.
+ */
+struct acrn_ioreq_stats {
+	atomic64_t	upcalls;
+	atomic64_t	requests;
+	atomic64_t	dm_requests;
+	atomic64_t	dm_wakeups;
+	atomic64_t	kernel_inline;
+	atomic64_t	kernel_deferred;
+	atomic64_t	kernel_completed;
+	atomic64_t	notifies;
+};
+
+extern struct acrn_ioreq_stats acrn_ioreq_stats;
 
 /* hv.c: the hypervisor backend */
 int acrn_hv_init(void);
@@ -65,13 +156,64 @@ int acrn_vm_set_vcpu_regs(struct acrn_vm *vm,
 void acrn_vm_exit(void);
 
 /* ioreq.c: I/O requests */
+int acrn_ioreq_init(void);
+void acrn_ioreq_exit(void);
 int acrn_ioreq_buffer_pin(struct acrn_vm *vm, u64 uaddr);
 int acrn_ioreq_buffer_register(struct acrn_vm *vm);
 void acrn_ioreq_buffer_unpin(struct acrn_vm *vm);
+void acrn_ioreq_vm_init(struct acrn_vm *vm);
+void acrn_ioreq_vm_add(struct acrn_vm *vm);
+void acrn_ioreq_vm_remove(struct acrn_vm *vm);
+void acrn_ioreq_vm_deinit(struct acrn_vm *vm);
+int acrn_ioreq_vm_call(u16 vmid, int (*fn)(struct acrn_vm *vm, void *arg),
+		       void *arg);
+long acrn_ioreq_hv_reset(struct acrn_vm *vm);
+long acrn_ioreq_hv_destroy(struct acrn_vm *vm);
+void acrn_ioreq_clear(struct acrn_vm *vm);
+int acrn_ioreq_notify(struct acrn_vm *vm, const struct acrn_ioreq_notify *n);
+int acrn_ioreq_default_client_create(struct acrn_vm *vm);
+int acrn_ioreq_default_client_destroy(struct acrn_vm *vm);
+struct acrn_ioreq_client *acrn_ioreq_default_client_get(struct acrn_vm *vm);
+int acrn_ioreq_client_wait(struct acrn_ioreq_client *client);
+void acrn_ioreq_client_put(struct acrn_ioreq_client *client);
+struct acrn_ioreq_client *
+acrn_ioreq_client_create(struct acrn_vm *vm, const char *name,
+			 acrn_ioreq_handler_t handler, void *priv,
+			 unsigned int flags);
+void acrn_ioreq_client_destroy(struct acrn_ioreq_client *client);
+void *acrn_ioreq_client_priv(const struct acrn_ioreq_client *client);
+int acrn_ioreq_range_add(struct acrn_ioreq_client *client, u32 type,
+			 u64 start, u64 end);
+int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
+			 u64 start, u64 end);
+
+/* acrn_ioreq_pci_cfg() results */
+enum acrn_pci_cfg {
+	ACRN_PCI_CFG_PASS,	/* not a PCI configuration access */
+	ACRN_PCI_CFG_DONE,	/* answered by the kernel */
+	ACRN_PCI_CFG_CONVERTED,	/* rewritten as a PCICFG request */
+};
+
+/* debugfs.c: counters and test clients */
+#if IS_ENABLED(CONFIG_DEBUG_FS)
+void acrn_debugfs_init(void);
+void acrn_debugfs_exit(void);
+void acrn_debugfs_vm_release(struct acrn_vm *vm);
+#else
+static inline void acrn_debugfs_init(void) { }
+static inline void acrn_debugfs_exit(void) { }
+static inline void acrn_debugfs_vm_release(struct acrn_vm *vm) { }
+#endif
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int acrn_vm_creation_check(const struct acrn_vm_creation *param);
 int acrn_vcpu_regs_check(const struct acrn_vcpu_regs *regs, u16 vcpu_num);
+
+int acrn_ioreq_pci_cfg(u32 *conf_addr, struct acrn_io_request *req);
+void acrn_ioreq_dispatch(struct acrn_vm *vm);
+bool acrn_ioreq_valid(const struct acrn_io_request *req);
+bool acrn_ioreq_in_range(u32 type, u64 start, u64 end,
+			 const struct acrn_io_request *req);
 #endif
 
 #endif /* __ACRN_HSM_DRV_H */

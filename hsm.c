@@ -99,6 +99,52 @@ static long hsm_set_vcpu_regs(struct acrn_vm *vm, unsigned long arg)
 	return acrn_vm_set_vcpu_regs(vm, &regs);
 }
 
+static long hsm_create_ioreq_client(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_ioreq_default_client_create(vm);
+}
+
+static long hsm_destroy_ioreq_client(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_ioreq_default_client_destroy(vm);
+}
+
+static long hsm_notify_request_finish(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_ioreq_notify notify;
+
+	if (copy_from_user(&notify, (void __user *)arg, sizeof(notify)))
+		return -EFAULT;
+	return acrn_ioreq_notify(vm, &notify);
+}
+
+static long hsm_clear_vm_ioreq(struct acrn_vm *vm, unsigned long arg)
+{
+	acrn_ioreq_clear(vm);
+	return 0;
+}
+
+/*
+ * ATTACH sleeps until the device model has requests. It holds the client,
+ * not the file lock, while it sleeps, so DESTROY_IOREQ_CLIENT and
+ * DESTROY_VM from other threads go ahead and wake it with -ENODEV.
+ */
+static long hsm_attach_ioreq_client(struct hsm_file *f)
+{
+	struct acrn_ioreq_client *client;
+	long ret;
+
+	down_read(&f->lock);
+	client = f->vm ? acrn_ioreq_default_client_get(f->vm) : ERR_PTR(-EINVAL);
+	up_read(&f->lock);
+	if (IS_ERR(client))
+		return PTR_ERR(client);
+
+	ret = acrn_ioreq_client_wait(client);
+	acrn_ioreq_client_put(client);
+	return ret;
+}
+
 /* ioctls that act on the file's existing VM, under the file lock for reading */
 static const struct hsm_vm_ioctl {
 	unsigned int cmd;
@@ -108,6 +154,10 @@ static const struct hsm_vm_ioctl {
 	{ ACRN_IOCTL_PAUSE_VM,		hsm_pause_vm },
 	{ ACRN_IOCTL_RESET_VM,		hsm_reset_vm },
 	{ ACRN_IOCTL_SET_VCPU_REGS,	hsm_set_vcpu_regs },
+	{ ACRN_IOCTL_CREATE_IOREQ_CLIENT, hsm_create_ioreq_client },
+	{ ACRN_IOCTL_DESTROY_IOREQ_CLIENT, hsm_destroy_ioreq_client },
+	{ ACRN_IOCTL_NOTIFY_REQUEST_FINISH, hsm_notify_request_finish },
+	{ ACRN_IOCTL_CLEAR_VM_IOREQ,	hsm_clear_vm_ioreq },
 };
 
 static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -122,6 +172,8 @@ static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return hsm_create_vm(f, (void __user *)arg);
 	case ACRN_IOCTL_DESTROY_VM:
 		return hsm_destroy_vm(f);
+	case ACRN_IOCTL_ATTACH_IOREQ_CLIENT:
+		return hsm_attach_ioreq_client(f);
 	}
 
 	for (i = 0; i < ARRAY_SIZE(hsm_vm_ioctls); i++) {
@@ -190,20 +242,28 @@ static int __init hsm_init(void)
 {
 	int ret;
 
-	ret = acrn_hv_init();
+	ret = acrn_ioreq_init();
 	if (ret)
 		return ret;
 
+	ret = acrn_hv_init();
+	if (ret)
+		goto exit_ioreq;
+
+	acrn_debugfs_init();
 	ret = misc_register(&hsm_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/acrn_hsm: %d\n", ret);
-		goto exit_hv;
+		goto exit_debugfs;
 	}
 
 	return 0;
 
-exit_hv:
+exit_debugfs:
+	acrn_debugfs_exit();
 	acrn_hv_exit();
+exit_ioreq:
+	acrn_ioreq_exit();
 	return ret;
 }
 
@@ -211,7 +271,9 @@ static void __exit hsm_exit(void)
 {
 	misc_deregister(&hsm_miscdev);
 	acrn_vm_exit();
+	acrn_debugfs_exit();
 	acrn_hv_exit();
+	acrn_ioreq_exit();
 }
 
 module_init(hsm_init);

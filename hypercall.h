@@ -160,4 +160,17 @@ static inline long hcall_set_ioreq_buffer(u16 vmid, u64 buffer)
 	return acrn_hv_call(HC_SET_IOREQ_BUFFER, vmid, buffer);
 }
 
+/**
+ * hcall_notify_request_finish() - tell the hypervisor a request is complete
+ * @vmid: VM id
+ * @vcpu: vCPU whose I/O request slot was completed
+ *
+ * Context: Any context (the HSM completes requests in its upcall handler).
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_notify_request_finish(u16 vmid, u16 vcpu)
+{
+	return acrn_hv_call(HC_NOTIFY_REQUEST_FINISH, vmid, vcpu);
+}
+
 #endif /* __ACRN_HSM_HYPERCALL_H */

@@ -104,8 +104,17 @@ static int acrn_vm_hv_create(struct acrn_vm *vm, struct acrn_vm_creation *param)
 	return ret;
 }
 
+/* Stop dispatching the VM's requests and drop its clients. */
+static void acrn_vm_teardown(struct acrn_vm *vm)
+{
+	acrn_ioreq_vm_remove(vm);
+	acrn_debugfs_vm_release(vm);
+	acrn_ioreq_vm_deinit(vm);
+}
+
 static void acrn_vm_free(struct acrn_vm *vm)
 {
+	acrn_vm_teardown(vm);
 	acrn_ioreq_buffer_unpin(vm);
 	acrn_hv_put(vm->hv);
 	kfree(vm);
@@ -139,6 +148,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 		return ERR_PTR(-ENOMEM);
 	vm->vmid = ACRN_INVALID_VMID;
 	INIT_LIST_HEAD(&vm->orphan_node);
+	acrn_ioreq_vm_init(vm);
 
 	vm->hv = acrn_hv_get();
 	if (IS_ERR(vm->hv)) {
@@ -166,6 +176,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 	if (ret)
 		goto destroy_vm;
 
+	acrn_ioreq_vm_add(vm);
 	return vm;
 
 destroy_vm:
@@ -187,7 +198,9 @@ free_vm:
  * Pauses the VM (the hypervisor only destroys paused VMs), then asks the
  * hypervisor to destroy it. Kernel resources are released only after the
  * hypervisor agreed; on refusal the VM is left as it was, apart from
- * being paused.
+ * being paused. Once destroyed, the VM's requests are no longer
+ * dispatched, its clients are destroyed (ATTACH returns -ENODEV) and the
+ * I/O request page is unpinned.
  *
  * Context: Process context; the caller owns @vm exclusively.
  * Return: 0 (@vm is freed), -EBUSY if the hypervisor refused, or another
@@ -199,7 +212,7 @@ int acrn_vm_destroy(struct acrn_vm *vm)
 
 	/* Already paused or never started is fine; destroy decides. */
 	hcall_pause_vm(vm->vmid);
-	ret = acrn_hv_errno(hcall_destroy_vm(vm->vmid), -EBUSY);
+	ret = acrn_hv_errno(acrn_ioreq_hv_destroy(vm), -EBUSY);
 	if (ret)
 		return ret;
 
@@ -281,6 +294,7 @@ void acrn_vm_exit(void)
 		pr_err("VM %u: the hypervisor never agreed to destroy it; its I/O request page stays pinned\n",
 		       vm->vmid);
 		list_del(&vm->orphan_node);
+		acrn_vm_teardown(vm);
 		acrn_hv_put(vm->hv);
 		kfree(vm);
 	}
@@ -319,7 +333,8 @@ int acrn_vm_pause(struct acrn_vm *vm)
  * acrn_vm_reset() - reset a paused VM to the created state
  * @vm: The VM.
  *
- * The hypervisor frees every slot of the I/O request page.
+ * The hypervisor frees every slot of the I/O request page; the kernel
+ * forgets the requests it had handed out.
  *
  * Context: Process context.
  * Return: 0, -EBUSY if the VM is not paused, or another errno from
@@ -327,7 +342,7 @@ int acrn_vm_pause(struct acrn_vm *vm)
  */
 int acrn_vm_reset(struct acrn_vm *vm)
 {
-	return acrn_hv_errno(hcall_reset_vm(vm->vmid), -EBUSY);
+	return acrn_hv_errno(acrn_ioreq_hv_reset(vm), -EBUSY);
 }
 
 /**
