@@ -23,6 +23,72 @@ stock_kdir() {
 	[ -n "$d" ] && echo "$d"
 }
 
+# The stock Debian kernel image matching stock_kdir SERIES (6.1 or 6.12):
+# installed in /boot, cached, or fetched from the archive into the cache.
+# Prints its path.
+stock_kernel_image() {
+	local series=$1 kdir kver kernel w
+	kdir=$(stock_kdir "$series") || { log "no stock $series headers"; return 1; }
+	kver=${kdir#/usr/src/linux-headers-}
+	kernel=/boot/vmlinuz-$kver
+	if [ -r "$kernel" ]; then
+		echo "$kernel"
+		return 0
+	fi
+	kernel=$CACHE/stock/vmlinuz-$kver
+	if [ ! -f "$kernel" ]; then
+		log "fetching linux-image-$kver"
+		w=$(mktemp -d)
+		chmod a+rwx "$w"	# apt-get download writes as _apt
+		if ! (cd "$w" && apt-get download -qq "linux-image-$kver" &&
+			dpkg-deb -x linux-image-*.deb x) >&2; then
+			rm -rf "$w"
+			log "cannot fetch linux-image-$kver"
+			return 1
+		fi
+		mkdir -p "$CACHE/stock"
+		if ! cp "$w/x/boot/vmlinuz-$kver" "$kernel.tmp" ||
+			! mv "$kernel.tmp" "$kernel"; then
+			rm -rf "$w"
+			return 1
+		fi
+		rm -rf "$w"
+	fi
+	echo "$kernel"
+}
+
+# stock_initramfs SERIES MAIN OUT TOOL...: build the modules against the
+# stock SERIES headers and the tools, then OUT/initramfs.cpio.gz: busybox,
+# tests/guest/init as PID 1 running MAIN, the modules in /lib/acrn and
+# each tools/TOOL in /usr/bin. For `make run` and `make bench`, which boot
+# a stock kernel (stock_kernel_image SERIES).
+stock_initramfs() {
+	local series=$1 main=$2 out=$3 top kdir d m t
+	shift 3
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	kdir=$(stock_kdir "$series") || { log "no stock $series headers"; return 1; }
+	log "building the modules for ${kdir#/usr/src/linux-headers-}"
+	"$top/scripts/build-modules.sh" "$kdir" "$top/.build/stock-$series" || return 1
+	make -s -C "$top" tools || return 1
+	mkdir -p "$out"
+	{
+		for d in /bin /dev /proc /sys /tmp /lib /lib/acrn /usr /usr/bin; do
+			echo "dir $d 0755"
+		done
+		echo "nod /dev/console 0600 c 5 1"
+		echo "file /bin/busybox /bin/busybox 0755"
+		echo "file /init $top/tests/guest/init 0755"
+		echo "file /main $main 0755"
+		for m in acrn_hsm acrn_hvsim; do
+			echo "file /lib/acrn/$m.ko $top/.build/stock-$series/$m.ko 0644"
+		done
+		for t; do
+			echo "file /usr/bin/$t $top/tools/$t 0755"
+		done
+	} >"$out/initramfs.spec"
+	python3 "$top/scripts/mkinitramfs.py" "$out/initramfs.cpio.gz" "$out/initramfs.spec"
+}
+
 # "<name> <kdir>" for each kernel the modules must build against: the
 # stock Debian headers (compile only) and the debug kernels (built and
 # cached on first use).
