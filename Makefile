@@ -6,7 +6,9 @@
 # make check        the test gate (see README.md)
 # make lint         W=1 + sparse on every target kernel, checkpatch --strict
 # make tools        tools/hvsimctl and tools/sample-dm (static)
-# make tests        the end-to-end test programs (static)
+# make tests        the end-to-end test programs (static), and
+#                   tests/upstream/upstream-dm, built against the system's
+#                   <linux/acrn.h> (upstream's header), not ours
 
 # The running kernel's build tree, else the newest installed Debian headers.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -21,6 +23,7 @@ SELFTESTS ?= $(lastword $(wildcard $(CACHE)/linux-source-*/tools/testing/selftes
 
 TOOLS := tools/hvsimctl tools/sample-dm
 E2E := $(patsubst %.c,%,$(wildcard tests/e2e/*.c))
+UPSTREAM := tests/upstream/upstream-dm
 
 .PHONY: all modules clean lint check run tools tests FORCE
 
@@ -35,7 +38,7 @@ modules: compat_probes.h
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
-	rm -f compat_probes.h $(TOOLS) $(E2E)
+	rm -f compat_probes.h $(TOOLS) $(E2E) $(UPSTREAM)
 	rm -rf .build
 
 tools: $(TOOLS)
@@ -43,7 +46,11 @@ tools: $(TOOLS)
 tools/%: tools/%.c tools/hvsim_ctl.c tools/hvsim_ctl.h include/uapi/linux/*.h
 	$(CC) $(UCFLAGS) -o $@ $< tools/hvsim_ctl.c
 
-tests: $(E2E)
+tests: $(E2E) $(UPSTREAM)
+
+# No -Iinclude/uapi: this one must work with upstream's header as it is.
+tests/upstream/%: tests/upstream/%.c
+	$(CC) -O2 -g -Wall -Wextra -Werror -static -o $@ $<
 
 tests/e2e/%: tests/e2e/%.c tests/e2e/*.h tools/hvsim_ctl.c tools/hvsim_ctl.h include/uapi/linux/*.h
 	@test -n "$(SELFTESTS)" || { echo "kselftest_harness.h not found: run scripts/deps.sh and scripts/kernel.sh first" >&2; exit 1; }

@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 spec=$out/initramfs.spec
 {
-	for d in /bin /dev /proc /sys /tmp /lib /lib/acrn /usr /usr/bin /tests; do
+	for d in /bin /dev /proc /sys /tmp /lib /lib/acrn /usr /usr/bin /tests /tests/lib; do
 		echo "dir $d 0755"
 	done
 	echo "nod /dev/console 0600 c 5 1"
@@ -29,7 +29,13 @@ spec=$out/initramfs.spec
 	for t in hvsimctl sample-dm; do
 		echo "file /usr/bin/$t $top/tools/$t 0755"
 	done
+	echo "file /usr/bin/upstream-dm $top/tests/upstream/upstream-dm 0755"
+	# Shell helpers the shell tests source (not tests themselves).
+	for t in "$top"/tests/e2e/lib/*.sh; do
+		echo "file /tests/lib/$(basename "$t") $t 0644"
+	done
 	for t in "$top"/tests/e2e/*; do
+		[ -f "$t" ] || continue
 		n=$(basename "$t")
 		if [ -n "${E2E_ONLY:-}" ] && ! echo " $E2E_ONLY " | grep -q " ${n%.sh} "; then
 			continue

@@ -22,33 +22,10 @@ OUT=/tmp/modules.out
 FIFO=/tmp/modules.fifo
 CYCLES=2
 
-# entry 1, 4 orders x CYCLES x 11, hot-plug 5, holding 2 x 7, exit 3
-PLAN=$((1 + 4 * CYCLES * 11 + 5 + 2 * 7 + 3))
-n=0
-failed=0
-t0=$(date +%s)
+. "$(dirname "$0")/lib/tap.sh"
 
-echo "1..$PLAN"
-
-report() {	# rc description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-	fi
-}
-
-# run <description> <command...>: ok if the command succeeds.
-run() {
-	desc=$1
-	shift
-	"$@" >$OUT 2>&1
-	rc=$?
-	[ "$rc" = 0 ] || sed 's/^/# /' $OUT
-	report "$rc" "$desc"
-}
+# entry 1, 4 orders x CYCLES x 11, hot-plug 5, holding 2 x 7, exit 2
+tap_plan $((1 + 4 * CYCLES * 11 + 5 + 2 * 7 + 2))
 
 # run_fails <description> <command...>: ok if the command fails.
 run_fails() {
@@ -209,7 +186,4 @@ loaded $HSM || insmod "$MODDIR/$HSM.ko"
 loaded $SIM || insmod "$MODDIR/$SIM.ko"
 state 1 1 "on exit"
 dm_check 1 1 "on exit"
-report $((n + 1 != PLAN)) "ran the $PLAN planned tests"
-
-echo "# $failed failed, $(($(date +%s) - t0))s"
-[ "$failed" = 0 ]
+tap_done

@@ -72,11 +72,11 @@ done
 echo 1 >/proc/sys/vm/stat_refresh	# fold the per-CPU counters in
 pins_before=$(awk '/^nr_foll_pin_(acquired|released)/ { print $2 }' /proc/vmstat | tr '\n' ' ')
 
-kunit acrn_hsm acrn_hsm
+kunit acrn_hsm acrn_hsm acrn_hsm_ioreq
 kunit acrn_hvsim acrn_hvsim
 
 for t in /tests/*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ -x "$t" ] || continue
 	case $t in
 	*.sh) tap "$(basename "$t" .sh)" sh "$t" ;;
 	*) tap "$(basename "$t")" "$t" ;;

@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# sample-dm as a device model behind real I/O requests: guest accesses
+# injected with `hvsimctl io` reach it through the HSM and come back with
+# its values.
+#  - the UART's THR writes (from vCPU 1, so slots other than 0 are
+#    scanned) are printed as a "guest console:" line; LSR reads 0x60,
+#    LCR and SCR keep what was written;
+#  - PCI configuration space through 0xcf8/0xcfc: the address latch, the
+#    ids and class of 00:03.0, a 16-bit read at 0xcfe, all ones for empty
+#    slots and with the enable bit clear, BAR0 sizing;
+#  - the scratch register in BAR0 reads back what was written, and the
+#    write is printed;
+#  - unhandled port and MMIO reads return all ones;
+#  - the PM1a_CNT poweroff write is delivered, then sample-dm shuts down
+#    (ATTACH ends with ENODEV), exits 0 and leaves no VM; SIGTERM shuts it
+#    down cleanly too.
+#
+# Run in the test VM by tests/guest/check.sh with both modules loaded.
+# Output is TAP.
+
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/dm.sh"
+
+OUT=/tmp/demo_dm.out
+DM=sample-dm
+DMOUT=/tmp/demo_dm.dm
+VM=demo-dm
+
+tap_plan 29
+
+# start_dm <name>: sample-dm --wait in the background, output in $DMOUT;
+# sets dm (its pid) and vmid once the VM runs.
+start_dm() {
+	sample-dm --wait "$1" >$DMOUT 2>&1 &
+	dm=$!
+	vmid=
+	i=0
+	while [ $i -lt 100 ] && kill -0 "$dm" 2>/dev/null; do
+		vmid=$(hvsimctl vms |
+			awk -v n="name=$1" '$2 == "running" && $4 == n { print $1 }')
+		[ -n "$vmid" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat $DMOUT
+	return 1
+}
+
+# rd <vcpu> <pio|mmio> <address> <size>: prints the value read, 0x<hex>.
+rd() {
+	[ -n "$vmid" ] || { echo "no VM"; return 1; }
+	hvsimctl io "$vmid" "$1" "$2" read "$3" "$4"
+}
+
+# wr <vcpu> <pio|mmio> <address> <size> <value>
+wr() {
+	[ -n "$vmid" ] || { echo "no VM"; return 1; }
+	hvsimctl io "$vmid" "$1" "$2" write "$3" "$4" "$5"
+}
+
+# reads <want> <vcpu> <pio|mmio> <address> <size>
+reads() {
+	want=$(printf '0x%x' "$1")
+	shift
+	got=$(rd "$@") || return 1
+	[ "$got" = "$want" ] && return 0
+	echo "read $got, want $want"
+	return 1
+}
+
+# puts <vcpu> <text>: a line to the UART, a byte at a time.
+puts() {
+	s=$2
+	while [ -n "$s" ]; do
+		rest=${s#?}
+		c=${s%"$rest"}
+		s=$rest
+		wr "$1" pio 0x3f8 1 "$(printf '%d' "'$c")" || return 1
+	done
+	wr "$1" pio 0x3f8 1 10
+}
+
+uart_init() {
+	wr 0 pio 0x3fb 1 0x80 && wr 0 pio 0x3f8 1 1 && wr 0 pio 0x3f9 1 0 &&
+		wr 0 pio 0x3fb 1 0x03 && wr 0 pio 0x3fa 1 0x07
+}
+
+# latch_reads <want> <configuration address> <port> <size>: write the
+# address to 0xcf8, then a read of <port> returns <want>.
+latch_reads() {
+	wr 0 pio 0xcf8 4 "$2" && reads "$1" 0 pio "$3" "$4"
+}
+
+# keeps <pio|mmio> <address> <size> <value>: a register reads back what
+# was written.
+keeps() {
+	wr 0 "$1" "$2" "$3" "$4" && reads "$4" 0 "$1" "$2" "$3"
+}
+
+bar_sizing() {
+	latch_reads 0xc0000000 0x80001810 0xcfc 4 &&
+		wr 0 pio 0xcfc 4 0xffffffff && reads 0xfffff000 0 pio 0xcfc 4 &&
+		wr 0 pio 0xcfc 4 0xc0000000 && reads 0xc0000000 0 pio 0xcfc 4
+}
+
+run "sample-dm --wait starts a running VM" start_dm $VM
+
+run "uart: 8250 set-up writes complete" uart_init
+run "uart: LCR keeps its value" reads 0x03 0 pio 0x3fb 1
+run "uart: SCR keeps its value" keeps pio 0x3ff 1 0xa5
+run "uart: LSR reads 0x60 (transmitter empty)" reads 0x60 0 pio 0x3fd 1
+run "uart: IIR reads 0xc1 (FIFOs on, no interrupt)" reads 0xc1 0 pio 0x3fa 1
+run "uart: a line written by vCPU 1" puts 1 "hi from vCPU 1"
+
+run "pci: 0xcf8 reads back the latched address" latch_reads 0x80001800 0x80001800 0xcf8 4
+run "pci: 00:03.0 vendor and device ids" latch_reads 0x0001acd0 0x80001800 0xcfc 4
+run "pci: 16-bit read at 0xcfe is the device id" latch_reads 0x0001 0x80001800 0xcfe 2
+run "pci: 8-bit read at 0xcfd is the vendor id's high byte" \
+	latch_reads 0xac 0x80001800 0xcfd 1
+run "pci: class and revision" latch_reads 0xff000001 0x80001808 0xcfc 4
+run "pci: empty slot 00:04.0 reads all ones" latch_reads 0xffffffff 0x80002000 0xcfc 4
+run "pci: bus 1 reads all ones" latch_reads 0xffffffff 0x80011800 0xcfc 4
+run "pci: enable bit clear reads all ones" latch_reads 0xffffffff 0x00001800 0xcfc 4
+run "pci: BAR0 sizing reads 0xfffff000, then the BAR is restored" bar_sizing
+
+run "mmio: the scratch register reads back what was written" \
+	keeps mmio 0xc0000000 4 0x600dcafe
+run "mmio: an unhandled address reads all ones" reads 0xffffffff 0 mmio 0xd0000000 4
+run "pio: an unhandled port reads all ones" reads 0xff 0 pio 0x80 1
+run "pio: the PM1a_CNT poweroff write completes (or is canceled by the poweroff)" \
+	dm_poweroff wr 0 pio 0x404 2 0x3400
+run "sample-dm exits 0 after the guest powered off" dm_exited
+
+run "sample-dm printed the guest's line" dm_printed "^guest console: hi from vCPU 1$"
+run "sample-dm printed the scratch register write" \
+	dm_printed "scratch register <- 0x600dcafe"
+run "sample-dm printed the unhandled accesses" \
+	dm_printed "unhandled mmio read 0xd0000000" "unhandled pio read 0x80 "
+run "sample-dm shut down: ATTACH ended with ENODEV, DESTROY_VM ok" \
+	dm_printed "ATTACH_IOREQ_CLIENT: No such device" "^DESTROY_VM  *ok" \
+		   "^sample-dm: done"
+run "no VM left after the poweroff" vm_gone $VM
+
+run "sample-dm --wait starts another VM" start_dm $VM-term
+run "sample-dm shuts down cleanly on SIGTERM" dm_term
+run "no VM left after SIGTERM" vm_gone $VM-term
+
+tap_done

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP for the shell end-to-end tests, sourced after setting OUT (a
+# scratch file for a command's output):
+#
+#   tap_plan N                  print the plan, start counting
+#   run <description> <cmd...>  ok if the command succeeds; its output
+#                               is shown (as comments) only on failure
+#   report <rc> <description>   ok if rc is 0
+#   tap_done                    a note if fewer tests ran than planned,
+#                               "# N failed, Ss"; status 0 if all passed
+
+tap_plan() {
+	PLAN=$1
+	n=0
+	failed=0
+	t0=$(date +%s)
+	echo "1..$PLAN"
+}
+
+report() {	# rc description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+run() {	# description command...
+	desc=$1
+	shift
+	"$@" >"$OUT" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$OUT"
+	report "$rc" "$desc"
+}
+
+tap_done() {
+	[ "$n" = "$PLAN" ] || echo "# ran $n of $PLAN planned tests"
+	echo "# $failed failed, $(($(date +%s) - t0))s"
+	[ "$failed" = 0 ] && [ "$n" = "$PLAN" ]
+}
