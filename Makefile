@@ -5,7 +5,9 @@
 #                   device model against the simulator
 # make check        the test gate (see README.md)
 # make lint         W=1 + sparse on every target kernel, checkpatch --strict
-# make tools        tools/hvsimctl and tools/sample-dm (static)
+# make bench        boot the stock Debian 6.12 kernel in QEMU and measure
+#                   the I/O request round trip against a futex floor
+# make tools        tools/hvsimctl, tools/sample-dm, tools/bench-io (static)
 # make tests        the end-to-end test programs (static), and
 #                   tests/upstream/upstream-dm, built against the system's
 #                   <linux/acrn.h> (upstream's header), not ours
@@ -21,11 +23,11 @@ UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -pthread -Iinclude/uapi -Itools
 CACHE := $(or $(ACRN_HSM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/acrn-hsm)
 SELFTESTS ?= $(lastword $(wildcard $(CACHE)/linux-source-*/tools/testing/selftests))
 
-TOOLS := tools/hvsimctl tools/sample-dm
+TOOLS := tools/hvsimctl tools/sample-dm tools/bench-io
 E2E := $(patsubst %.c,%,$(wildcard tests/e2e/*.c))
 UPSTREAM := tests/upstream/upstream-dm
 
-.PHONY: all modules clean lint check run tools tests FORCE
+.PHONY: all modules clean lint check run bench tools tests FORCE
 
 all: modules
 
@@ -64,3 +66,6 @@ check:
 
 run:
 	scripts/run.sh
+
+bench:
+	scripts/bench.sh

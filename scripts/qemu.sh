@@ -9,13 +9,16 @@
 # by writing to isa-debug-exit, so a panic or reboot cannot look like a
 # pass. Exit status: 0 pass, 1 guest-reported failure, 2 no verdict
 # (panic, reboot, timeout, QEMU error).
+#
+# QEMU_MEM (MiB, default 1024), QEMU_SMP (CPUs, default 2) and
+# QEMU_TIMEOUT (seconds, default 900) size the machine and the run.
 set -uo pipefail
 
 kernel=$1 initrd=$2 console=$3 results=$4
 shift 4
 
 : >"$results"
-cmd=(qemu-system-x86_64 -M q35 -cpu max -smp 2 -m "${QEMU_MEM:-1024}"
+cmd=(qemu-system-x86_64 -M q35 -cpu max -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1024}"
 	-accel tcg -nodefaults -nographic -no-reboot -bios qboot.rom
 	-serial stdio -serial "file:$results"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
