@@ -839,7 +839,6 @@ static void hvsim_test_guest_loop(struct kunit *test)
 	KUNIT_EXPECT_LE(test, l->p99_ns, l->max_ns);
 	KUNIT_EXPECT_LT(test, l->max_ns, 5 * NSEC_PER_SEC);
 	KUNIT_EXPECT_GE(test, l->elapsed_ns, l->max_ns);
-	KUNIT_EXPECT_GT(test, l->ctx_switches, 0ULL);
 	KUNIT_EXPECT_EQ(test, guest.seen[last].reqs.mmio_request.value,
 			0x100 + ((u64)last << 32) + 49);
 
@@ -862,6 +861,12 @@ static void hvsim_test_guest_loop(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l->failed, (u64)vcpus);
 	KUNIT_EXPECT_EQ(test, l->first_error, ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, l->p50_ns, 0ULL);
+	/*
+	 * Each vCPU thread slept until its access timed out, so it switched
+	 * at least once. (Where the upcall completes an access at once, on
+	 * the thread's own CPU, a thread need not switch at all.)
+	 */
+	KUNIT_EXPECT_GE(test, l->ctx_switches, (u64)vcpus);
 
 	/* Loops that cannot start. */
 	l->vcpus = 0;
