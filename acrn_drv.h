@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/kconfig.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -114,19 +115,27 @@ typedef int (*acrn_ioreq_handler_t)(struct acrn_ioreq_client *client,
  *		      (PCI address port, disabled PCI access, invalid request,
  *		      CLEAR_VM_IOREQ, destroyed client).
  * @notifies:	      Completion hypercalls issued.
+ *
+ * One instance per CPU, so counting costs the request path no shared
+ * cache line; acrn_ioreq_stats_read() adds them up.
  */
 struct acrn_ioreq_stats {
-	atomic64_t	upcalls;
-	atomic64_t	requests;
-	atomic64_t	dm_requests;
-	atomic64_t	dm_wakeups;
-	atomic64_t	kernel_inline;
-	atomic64_t	kernel_deferred;
-	atomic64_t	kernel_completed;
-	atomic64_t	notifies;
+	u64	upcalls;
+	u64	requests;
+	u64	dm_requests;
+	u64	dm_wakeups;
+	u64	kernel_inline;
+	u64	kernel_deferred;
+	u64	kernel_completed;
+	u64	notifies;
 };
 
-extern struct acrn_ioreq_stats acrn_ioreq_stats;
+DECLARE_PER_CPU(struct acrn_ioreq_stats, acrn_ioreq_stats);
+
+/* Count one event of the request path; any context. */
+#define acrn_ioreq_stat_inc(field)	this_cpu_inc(acrn_ioreq_stats.field)
+
+void acrn_ioreq_stats_read(struct acrn_ioreq_stats *sum);
 
 /* hv.c: the hypervisor backend */
 int acrn_hv_init(void);

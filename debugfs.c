@@ -77,6 +77,7 @@ struct acrn_dbg_client {
 	u64				last_value;
 };
 
+/* Protects acrn_dbg_clients and each test client's @node, @vm and @client. */
 static DEFINE_MUTEX(acrn_dbg_lock);
 static LIST_HEAD(acrn_dbg_clients);
 static struct dentry *acrn_dbg_dir;
@@ -324,18 +325,17 @@ static const struct file_operations acrn_dbg_kclients_fops = {
 
 static int acrn_dbg_stats_show(struct seq_file *m, void *v)
 {
-	const struct acrn_ioreq_stats *st = &acrn_ioreq_stats;
+	struct acrn_ioreq_stats st;
 
-	seq_printf(m, "upcalls %lld\n", atomic64_read(&st->upcalls));
-	seq_printf(m, "requests %lld\n", atomic64_read(&st->requests));
-	seq_printf(m, "dm_requests %lld\n", atomic64_read(&st->dm_requests));
-	seq_printf(m, "dm_wakeups %lld\n", atomic64_read(&st->dm_wakeups));
-	seq_printf(m, "kernel_inline %lld\n", atomic64_read(&st->kernel_inline));
-	seq_printf(m, "kernel_deferred %lld\n",
-		   atomic64_read(&st->kernel_deferred));
-	seq_printf(m, "kernel_completed %lld\n",
-		   atomic64_read(&st->kernel_completed));
-	seq_printf(m, "notifies %lld\n", atomic64_read(&st->notifies));
+	acrn_ioreq_stats_read(&st);
+	seq_printf(m, "upcalls %llu\n", st.upcalls);
+	seq_printf(m, "requests %llu\n", st.requests);
+	seq_printf(m, "dm_requests %llu\n", st.dm_requests);
+	seq_printf(m, "dm_wakeups %llu\n", st.dm_wakeups);
+	seq_printf(m, "kernel_inline %llu\n", st.kernel_inline);
+	seq_printf(m, "kernel_deferred %llu\n", st.kernel_deferred);
+	seq_printf(m, "kernel_completed %llu\n", st.kernel_completed);
+	seq_printf(m, "notifies %llu\n", st.notifies);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(acrn_dbg_stats);

@@ -47,6 +47,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
@@ -118,7 +119,7 @@ struct acrn_ioreq_client {
 	refcount_t		ref;
 };
 
-struct acrn_ioreq_stats acrn_ioreq_stats;
+DEFINE_PER_CPU(struct acrn_ioreq_stats, acrn_ioreq_stats);
 
 /* acrn_vm_list_lock protects changes to acrn_vm_list and the handler. */
 static DEFINE_MUTEX(acrn_vm_list_lock);
@@ -190,6 +191,31 @@ void acrn_ioreq_buffer_unpin(struct acrn_vm *vm)
 	unpin_user_page(vm->ioreq_page);
 	vm->ioreq_page = NULL;
 	vm->ioreq_buf = NULL;
+}
+
+/**
+ * acrn_ioreq_stats_read() - add up the request path's counters
+ * @sum: Set to the totals over every CPU.
+ *
+ * Context: Any context; the totals are not a consistent snapshot.
+ */
+void acrn_ioreq_stats_read(struct acrn_ioreq_stats *sum)
+{
+	const struct acrn_ioreq_stats *st;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		st = per_cpu_ptr(&acrn_ioreq_stats, cpu);
+		sum->upcalls += READ_ONCE(st->upcalls);
+		sum->requests += READ_ONCE(st->requests);
+		sum->dm_requests += READ_ONCE(st->dm_requests);
+		sum->dm_wakeups += READ_ONCE(st->dm_wakeups);
+		sum->kernel_inline += READ_ONCE(st->kernel_inline);
+		sum->kernel_deferred += READ_ONCE(st->kernel_deferred);
+		sum->kernel_completed += READ_ONCE(st->kernel_completed);
+		sum->notifies += READ_ONCE(st->notifies);
+	}
 }
 
 /* The request path */
@@ -383,7 +409,7 @@ static void acrn_ioreq_complete(struct acrn_vm *vm, unsigned int i,
 	if (s->req.completion_polling || vm->hv_gone)
 		return;
 
-	atomic64_inc(&acrn_ioreq_stats.notifies);
+	acrn_ioreq_stat_inc(notifies);
 	ret = hcall_notify_request_finish(vm->vmid, i);
 	if (ret)
 		pr_debug("VM %u vCPU %u: completion refused: %ld\n",
@@ -394,8 +420,8 @@ static void acrn_ioreq_complete(struct acrn_vm *vm, unsigned int i,
 static void acrn_ioreq_complete_unhandled(struct acrn_vm *vm, unsigned int i)
 {
 	acrn_ioreq_set_read_value(&vm->slots[i].req, ~0ULL);
+	acrn_ioreq_stat_inc(kernel_completed);
 	acrn_ioreq_complete(vm, i, true);
-	atomic64_inc(&acrn_ioreq_stats.kernel_completed);
 }
 
 /* Run an in-kernel client's handler on the snapshot of slot @i, inline. */
@@ -408,8 +434,8 @@ static void acrn_ioreq_handle_inline(struct acrn_ioreq_client *client,
 	lockdep_assert_held(&vm->ioreq_lock);
 	if (client->handler(client, req))
 		acrn_ioreq_set_read_value(req, ~0ULL);
+	acrn_ioreq_stat_inc(kernel_inline);
 	acrn_ioreq_complete(vm, i, true);
-	atomic64_inc(&acrn_ioreq_stats.kernel_inline);
 }
 
 static struct acrn_ioreq_client *acrn_ioreq_route(struct acrn_vm *vm,
@@ -455,6 +481,8 @@ static void acrn_ioreq_hand_out(struct acrn_vm *vm, unsigned int i,
 		memcpy(&slot->reqs, &s->req.reqs, sizeof(slot->reqs));
 	}
 	WRITE_ONCE(slot->kernel_handled, in_kernel);
+	if (!in_kernel)
+		acrn_ioreq_stat_inc(dm_requests);
 	/* The request body (and its rewrite) before the state. */
 	smp_store_release(&slot->processed, ACRN_IOREQ_STATE_PROCESSING);
 
@@ -462,9 +490,8 @@ static void acrn_ioreq_hand_out(struct acrn_vm *vm, unsigned int i,
 		queue_work(acrn_ioreq_wq, &client->work);
 		return;
 	}
-	atomic64_inc(&acrn_ioreq_stats.dm_requests);
 	if (wq_has_sleeper(&client->wq)) {
-		atomic64_inc(&acrn_ioreq_stats.dm_wakeups);
+		acrn_ioreq_stat_inc(dm_wakeups);
 		wake_up(&client->wq);
 	}
 }
@@ -482,28 +509,32 @@ static void acrn_ioreq_dispatch_slot(struct acrn_vm *vm, unsigned int i,
 
 	/* Everything the hypervisor wrote before PENDING, once. */
 	memcpy(&s->req, slot, offsetof(struct acrn_io_request, reserved1));
-	atomic64_inc(&acrn_ioreq_stats.requests);
 
+	/*
+	 * Counters are bumped before the request is answered, so whoever
+	 * sees the answer sees them.
+	 */
 	if (!acrn_ioreq_valid(&s->req)) {
 		pr_debug("VM %u vCPU %u: invalid request type %u\n",
 			 vm->vmid, i, s->req.type);
+		acrn_ioreq_stat_inc(requests);
 		acrn_ioreq_complete_unhandled(vm, i);
 		return;
 	}
 
 	pci = acrn_ioreq_pci_cfg(&vm->pci_conf_addr, &s->req);
 	if (pci == ACRN_PCI_CFG_DONE) {
+		acrn_ioreq_stat_inc(requests);
+		acrn_ioreq_stat_inc(kernel_completed);
 		acrn_ioreq_complete(vm, i, true);
-		atomic64_inc(&acrn_ioreq_stats.kernel_completed);
 		return;
 	}
 
 	client = acrn_ioreq_route(vm, &s->req);
-	if (!client) {
-		/* Left PENDING: dispatched when a client appears. */
-		atomic64_dec(&acrn_ioreq_stats.requests);
+	/* No client: left PENDING, dispatched when one appears. */
+	if (!client)
 		return;
-	}
+	acrn_ioreq_stat_inc(requests);
 	acrn_ioreq_hand_out(vm, i, client, pci == ACRN_PCI_CFG_CONVERTED, budget);
 }
 
@@ -550,7 +581,7 @@ static void acrn_ioreq_upcall(void)
 	int budget = ACRN_IOREQ_INLINE_BUDGET;
 	struct acrn_vm *vm;
 
-	atomic64_inc(&acrn_ioreq_stats.upcalls);
+	acrn_ioreq_stat_inc(upcalls);
 	rcu_read_lock();
 	list_for_each_entry_rcu(vm, &acrn_vm_list, list) {
 		spin_lock(&vm->ioreq_lock);
@@ -587,8 +618,8 @@ static void acrn_ioreq_client_work(struct work_struct *work)
 		if (ret)
 			acrn_ioreq_set_read_value(req, ~0ULL);
 		vm->slots[i].req.reqs = req->reqs;
+		acrn_ioreq_stat_inc(kernel_deferred);
 		acrn_ioreq_complete(vm, i, true);
-		atomic64_inc(&acrn_ioreq_stats.kernel_deferred);
 	}
 	spin_unlock_irq(&vm->ioreq_lock);
 }
