@@ -68,7 +68,6 @@ struct hvsim_upcall {
 extern struct hvsim_upcall hvsim_upcall;
 
 void hvsim_upcall_kick(void *info);
-
 void hvsim_upcall_run(struct irq_work *work);
 void hvsim_upcall_set(struct hvsim_upcall *u, acrn_upcall_fn handler);
 void hvsim_upcall_clear(struct hvsim_upcall *u);

@@ -813,6 +813,21 @@ static inline __u64 e2e_dm_value(__u64 addr)
 	return 0x0123456789abcd00ULL | 0x40 | (addr & 0x3f);
 }
 
+/*
+ * Answer a read the way the test device models do: e2e_dm_value() of the
+ * address (PCICFG: of the register). A write is left alone.
+ */
+static inline void e2e_dm_answer(struct acrn_io_request *req)
+{
+	__u64 addr;
+
+	if (e2e_req_dir(req) != ACRN_IOREQ_DIR_READ)
+		return;
+	addr = req->type == ACRN_IOREQ_TYPE_PCICFG ?
+	       req->reqs.pci_request.reg : e2e_req_addr(req);
+	e2e_req_set_value(req, e2e_dm_value(addr));
+}
+
 /* ACRN_IOCTL_NOTIFY_REQUEST_FINISH for vCPU @vcpu. */
 static inline int e2e_notify(int fd, __u32 vcpu)
 {

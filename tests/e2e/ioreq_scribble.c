@@ -177,17 +177,15 @@ struct dm {
 
 static int dm_notify(struct dm *d, unsigned int v)
 {
-	struct acrn_ioreq_notify n = { .vcpu = v };
+	int err = e2e_notify(d->fd, v);
 
-	if (!ioctl(d->fd, ACRN_IOCTL_NOTIFY_REQUEST_FINISH, &n))
-		return 0;
-	if (errno == EINVAL) {
+	if (err == EINVAL) {
 		d->notify_einval++;
-	} else {
+	} else if (err) {
 		d->notify_other++;
-		d->notify_err = errno;
+		d->notify_err = err;
 	}
-	return errno;
+	return err;
 }
 
 static void *dm_fn(void *arg)
@@ -195,7 +193,6 @@ static void *dm_fn(void *arg)
 	struct dm *d = arg;
 	struct acrn_io_request *s;
 	unsigned int v, seen;
-	__u64 addr;
 
 	for (;;) {
 		e2e_store(&d->in_attach, 1);
@@ -212,20 +209,14 @@ static void *dm_fn(void *arg)
 			    s->kernel_handled)
 				continue;
 			seen++;
-			if (e2e_req_dir(s) == ACRN_IOREQ_DIR_READ) {
-				addr = s->type == ACRN_IOREQ_TYPE_PCICFG ?
-				       s->reqs.pci_request.reg : e2e_req_addr(s);
-				e2e_req_set_value(s, e2e_dm_value(addr));
-			}
+			e2e_dm_answer(s);
 			if (!dm_notify(d, v))
 				__atomic_add_fetch(&d->served[v], 1, __ATOMIC_RELEASE);
 		}
 		if (seen)
 			continue;
 		for (v = 0; v < d->vcpus; v++) {
-			struct acrn_ioreq_notify n = { .vcpu = v };
-
-			if (!ioctl(d->fd, ACRN_IOCTL_NOTIFY_REQUEST_FINISH, &n))
+			if (!e2e_notify(d->fd, v))
 				d->blind++;
 		}
 		usleep(500);

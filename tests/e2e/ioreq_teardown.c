@@ -285,10 +285,9 @@ struct dm {
 /* Complete the requests handed to the DM; returns how many were seen. */
 static int dm_scan(struct dm *d)
 {
-	struct acrn_ioreq_notify n;
 	struct acrn_io_request *s;
 	unsigned int v;
-	int seen = 0;
+	int seen = 0, err;
 
 	for (v = 0; v < d->vcpus; v++) {
 		s = e2e_slot(d->page, v);
@@ -300,26 +299,15 @@ static int dm_scan(struct dm *d)
 			__atomic_or_fetch(&d->held, 1U << v, __ATOMIC_RELEASE);
 			continue;
 		}
-		if (s->reqs.pio_request.direction == ACRN_IOREQ_DIR_READ) {
-			if (s->type == ACRN_IOREQ_TYPE_PORTIO)
-				s->reqs.pio_request.value =
-					e2e_dm_value(s->reqs.pio_request.address);
-			else if (s->type == ACRN_IOREQ_TYPE_MMIO)
-				s->reqs.mmio_request.value =
-					e2e_dm_value(s->reqs.mmio_request.address);
-			else if (s->type == ACRN_IOREQ_TYPE_PCICFG)
-				s->reqs.pci_request.value =
-					e2e_dm_value(s->reqs.pci_request.reg);
-		}
-		memset(&n, 0, sizeof(n));
-		n.vcpu = v;
-		if (!ioctl(d->fd, ACRN_IOCTL_NOTIFY_REQUEST_FINISH, &n)) {
+		e2e_dm_answer(s);
+		err = e2e_notify(d->fd, v);
+		if (!err) {
 			__atomic_add_fetch(&d->served, 1, __ATOMIC_RELEASE);
-		} else if (errno == EINVAL) {
+		} else if (err == EINVAL) {
 			d->notify_einval++;
 		} else {
 			d->notify_other++;
-			d->notify_err = errno;
+			d->notify_err = err;
 		}
 	}
 	return seen;

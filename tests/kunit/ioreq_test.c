@@ -225,11 +225,6 @@ static void ioreq_test_pci_cfg(struct kunit *test)
 
 /* The state machine, on a VM that exists only in the test */
 
-struct fake_vm {
-	struct acrn_vm *vm;
-	struct page *page;
-};
-
 static struct acrn_vm *fake_vm_create(struct kunit *test, u16 vcpus)
 {
 	struct acrn_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
