@@ -8,7 +8,8 @@
  * vCPU's slot, publishes PENDING, raises the upcall and waits for
  * COMPLETE, spinning if the VM polls for completion, else sleeping on
  * the vCPU's event until NOTIFY_REQUEST_FINISH signals it; then it copies
- * a read value back and frees the slot.
+ * a read value back and frees the slot. An MMIO access to a page the
+ * VM's EPT maps does not trap: it reads or writes guest memory (ept.c).
  *
  * Lifetime: the HSM unpins the I/O request page as soon as the hypervisor
  * has agreed to destroy the VM, and the device model may free it then.
@@ -425,11 +426,15 @@ static void hvsim_access_count(int ret)
  * @rtt_ns:    If not NULL, set to the round trip of a completed access:
  *	       from PENDING published to COMPLETE seen.
  *
+ * An MMIO access whose first byte's page is mapped in the VM's EPT is
+ * a memory access instead (hvsim_ept_mmio()): no request, no upcall.
+ *
  * Context: Process context; sleeps. Takes hvsim_vms_lock; raises
  * @upcall with no lock held.
- * Return: 0 when the Service VM completed the request; -EINVAL, -ENOENT,
- * -EBUSY, -EFAULT, -ETIMEDOUT, -ECANCELED, -EPROTO or -EINTR as
- * &struct hvsim_io describes.
+ * Return: 0 when the Service VM completed the request, or the memory
+ * access was made; -EINVAL, -ENOENT, -EBUSY, -EFAULT, -ETIMEDOUT,
+ * -ECANCELED, -EPROTO or -EINTR as &struct hvsim_io describes; -ENXIO,
+ * -EACCES or -EOPNOTSUPP for a memory access that failed.
  */
 int hvsim_guest_io(struct hvsim_io *io, struct hvsim_upcall *upcall,
 		   bool stoppable, u64 *rtt_ns)
@@ -440,6 +445,14 @@ int hvsim_guest_io(struct hvsim_io *io, struct hvsim_upcall *upcall,
 	ret = hvsim_io_check(io);
 	if (ret)
 		return ret;
+	/* MMIO to guest memory does not trap. */
+	a.published_ns = ktime_get_ns();
+	ret = hvsim_ept_mmio(io);
+	if (ret <= 0) {
+		if (!ret && rtt_ns)
+			*rtt_ns = ktime_get_ns() - a.published_ns;
+		return ret;
+	}
 	a.deadline = jiffies +
 		     msecs_to_jiffies(io->timeout_ms ?: HVSIM_IO_TIMEOUT_MS);
 

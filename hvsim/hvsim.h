@@ -11,10 +11,16 @@
 #include <linux/bits.h>
 #include <linux/irq_work.h>
 #include <linux/kconfig.h>
+#include <linux/mutex.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+
+struct file;
+struct hvsim_ept;
+struct iov_iter;
+struct vm_area_struct;
 
 #include "../hypercall.h"
 
@@ -125,11 +131,18 @@ struct hvsim_guest_vcpu {
  *		  so a VM created later in the slot has a new generation.
  * @guest:	  Guest side of the vCPUs; survives DESTROY_VM (an access
  *		  may still be on its way out, holding @guest.busy).
+ * @ept_mutex:	  Serialises the SET_MEMORY_REGIONS calls for the slot
+ *		  (the real hypervisor runs them under the VM's lock); it
+ *		  is taken before hvsim_vms_lock, and survives DESTROY_VM.
+ * @ept:	  The VM's EPT (ept.c), NULL until the first
+ *		  SET_MEMORY_REGIONS call for the VM. DESTROY_VM detaches
+ *		  it (hvsim_ept_destroy()), so a VM created later in the
+ *		  slot starts with none.
  *
  * DESTROY_VM clears the fields before @gen (hvsim_vm_clear()), the
- * hypervisor's state of the VM. Every field is protected by
- * hvsim_vms_lock; @gen is also read without it (READ_ONCE()) by accesses
- * that poll.
+ * hypervisor's state of the VM, after detaching @ept. Every field but
+ * @ept_mutex is protected by hvsim_vms_lock; @gen is also read without
+ * it (READ_ONCE()) by accesses that poll.
  */
 struct hvsim_vm {
 	u32				state;
@@ -143,6 +156,8 @@ struct hvsim_vm {
 
 	unsigned long			gen;
 	struct hvsim_guest_vcpu		guest[ACRN_IO_REQUEST_MAX];
+	struct mutex			ept_mutex;	/* see above */
+	struct hvsim_ept		*ept;
 };
 
 /*
@@ -189,10 +204,25 @@ void hvsim_guest_notify(struct hvsim_vm *vm, u16 vcpu);
 void hvsim_guest_cancel(struct hvsim_vm *vm);
 void hvsim_guest_stats_get(struct hvsim_stats *stats);
 
+/* ept.c: the User VMs' EPTs, SET_MEMORY_REGIONS and guest memory */
+long hvsim_hc_set_memory_regions(unsigned long param1, unsigned long param2);
+long hvsim_ept_set_regions(u64 batch_gpa, const struct hvsim_fault *partial);
+void hvsim_ept_destroy(struct hvsim_vm *vm);
+void hvsim_ept_exit(void);
+int hvsim_ept_get_info(struct hvsim_ept_info *info);
+int hvsim_ept_mem(struct hvsim_mem *mem, struct iov_iter *iter);
+int hvsim_ept_mmio(struct hvsim_io *io);
+
+/* devmem.c: simulated device memory behind mmap() of /dev/acrn_hvsim */
+int hvsim_devmem_init(void);
+void hvsim_devmem_exit(void);
+int hvsim_devmem_mmap(struct file *filp, struct vm_area_struct *vma);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 long hvsim_vm_transition(u32 *state, unsigned long hc, bool has_ioreq);
 long hvsim_affinity_vcpus(u64 affinity, u64 pcpu_mask);
 bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4);
+int hvsim_mr_check(u32 type, u64 user_vm_pa, u64 service_vm_pa, u64 size);
 #endif
 
 #endif /* __ACRN_HVSIM_H */

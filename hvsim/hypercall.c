@@ -28,6 +28,7 @@ static const hvsim_hc_fn hvsim_hc_table[HVSIM_NR_HYPERCALLS] = {
 	[ACRN_HC_INDEX(HC_SET_VCPU_REGS)]	= hvsim_hc_set_vcpu_regs,
 	[ACRN_HC_INDEX(HC_SET_IOREQ_BUFFER)]	= hvsim_hc_set_ioreq_buffer,
 	[ACRN_HC_INDEX(HC_NOTIFY_REQUEST_FINISH)] = hvsim_hc_notify_request_finish,
+	[ACRN_HC_INDEX(HC_VM_SET_MEMORY_REGIONS)] = hvsim_hc_set_memory_regions,
 };
 
 static atomic64_t hvsim_hc_count[HVSIM_NR_HYPERCALLS];
@@ -72,7 +73,8 @@ static bool hvsim_fault_fires(unsigned int index, struct hvsim_fault *out)
  * @param1: First parameter.
  * @param2: Second parameter.
  *
- * Context: Any context.
+ * Context: Any context, but HC_VM_SET_MEMORY_REGIONS: process context,
+ * as it may sleep (hvsim_ept_set_regions()).
  * Return: The hypervisor's answer; -ENOTTY for an unknown hypercall.
  */
 long hvsim_hypercall(unsigned long id, unsigned long param1,
@@ -89,6 +91,8 @@ long hvsim_hypercall(unsigned long id, unsigned long param1,
 			return fault.ret;
 		if (fn == hvsim_hc_create_vm)
 			return hvsim_vm_create(param1, &fault);
+		if (fn == hvsim_hc_set_memory_regions)
+			return hvsim_ept_set_regions(param1, &fault);
 	}
 
 	if (!fn)
@@ -121,6 +125,10 @@ int hvsim_fault_set(const struct hvsim_fault *fault)
 		fallthrough;
 	case HVSIM_FAULT_VCPU_NUM:
 		if (fault->hypercall != ACRN_HC_INDEX(HC_CREATE_VM))
+			return -EINVAL;
+		break;
+	case HVSIM_FAULT_PARTIAL:
+		if (fault->hypercall != ACRN_HC_INDEX(HC_VM_SET_MEMORY_REGIONS))
 			return -EINVAL;
 		break;
 	default:

@@ -5,8 +5,8 @@
  *
  * It exports one object, the backend acrn_hsm looks up when this module
  * goes live, and offers /dev/acrn_hvsim for tests and tools to inspect
- * the simulated hypervisor, inject faults and make the guests' vCPUs
- * access I/O.
+ * the simulated hypervisor, inject faults, make the guests' vCPUs
+ * access I/O and memory, and mmap() simulated device memory.
  */
 
 #include <linux/bits.h>
@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include "hvsim.h"
 
@@ -152,6 +153,36 @@ static long hvsim_ctl_guest_loop(void __user *uarg)
 	return copy_to_user(uarg, &loop, sizeof(loop)) ? -EFAULT : 0;
 }
 
+static long hvsim_ctl_guest_mem(void __user *uarg)
+{
+	struct hvsim_mem mem;
+	struct iov_iter iter;
+	int ret;
+
+	if (copy_from_user(&mem, uarg, sizeof(mem)))
+		return -EFAULT;
+	iov_iter_ubuf(&iter, mem.flags & HVSIM_MEM_WRITE ? ITER_SOURCE : ITER_DEST,
+		      u64_to_user_ptr(mem.buf), mem.len);
+	ret = hvsim_ept_mem(&mem, &iter);
+	/* @done tells how far a failed access got. */
+	if (copy_to_user(uarg, &mem, sizeof(mem)))
+		return -EFAULT;
+	return ret;
+}
+
+static long hvsim_ctl_get_ept(void __user *uarg)
+{
+	struct hvsim_ept_info info;
+	int ret;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	ret = hvsim_ept_get_info(&info);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
 static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -177,6 +208,10 @@ static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 		return hvsim_ctl_guest_io(uarg);
 	case HVSIM_IOCTL_GUEST_LOOP:
 		return hvsim_ctl_guest_loop(uarg);
+	case HVSIM_IOCTL_GUEST_MEM:
+		return hvsim_ctl_guest_mem(uarg);
+	case HVSIM_IOCTL_GET_EPT:
+		return hvsim_ctl_get_ept(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -185,6 +220,7 @@ static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 static const struct file_operations hvsim_ctl_fops = {
 	.owner		= THIS_MODULE,
 	.unlocked_ioctl	= hvsim_ctl_ioctl,
+	.mmap		= hvsim_devmem_mmap,
 	.llseek		= noop_llseek,
 };
 
@@ -209,13 +245,19 @@ static int __init hvsim_init(void)
 	if (ret)
 		return ret;
 
-	ret = misc_register(&hvsim_ctl_miscdev);
+	ret = hvsim_devmem_init();
 	if (ret)
 		goto exit_vms;
+
+	ret = misc_register(&hvsim_ctl_miscdev);
+	if (ret)
+		goto exit_devmem;
 
 	pr_info("%u VM slots, %u physical CPUs\n", hvsim_max_vms, hvsim_pcpus);
 	return 0;
 
+exit_devmem:
+	hvsim_devmem_exit();
 exit_vms:
 	hvsim_vms_exit();
 	return ret;
@@ -225,6 +267,7 @@ static void __exit hvsim_exit(void)
 {
 	misc_deregister(&hvsim_ctl_miscdev);
 	hvsim_upcall_clear(&hvsim_upcall);
+	hvsim_devmem_exit();
 	hvsim_vms_exit();
 }
 

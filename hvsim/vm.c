@@ -289,6 +289,7 @@ static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
 		break;
 	case HC_DESTROY_VM:
 		hvsim_guest_cancel(vm);
+		hvsim_ept_destroy(vm);
 		hvsim_vm_clear(vm);
 		break;
 	}
@@ -299,6 +300,8 @@ static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
  * hvsim_hc_destroy_vm() - HC_DESTROY_VM handler
  * @param1: vmid.
  * @param2: Unused.
+ *
+ * Frees the slot, EPT included (hvsim_ept_destroy()).
  *
  * Context: Any context.
  * Return: 0, -1 unless the VM is paused, -ENOTTY for a bad target.
@@ -340,7 +343,8 @@ long hvsim_hc_pause_vm(unsigned long param1, unsigned long param2)
  * @param1: vmid.
  * @param2: Unused.
  *
- * Resets the vCPUs and frees every I/O request slot.
+ * Resets the vCPUs and frees every I/O request slot. The EPT stays, as
+ * ACRN keeps a post-launched VM's memory map across a reset.
  *
  * Context: Any context.
  * Return: 0, -1 unless the VM is paused, -ENOTTY for a bad target.
@@ -537,9 +541,11 @@ int hvsim_vms_init(void)
 	hvsim_vms = kcalloc(hvsim_max_vms, sizeof(*hvsim_vms), GFP_KERNEL);
 	if (!hvsim_vms)
 		return -ENOMEM;
-	for (vmid = 0; vmid < hvsim_max_vms; vmid++)
+	for (vmid = 0; vmid < hvsim_max_vms; vmid++) {
 		for (vcpu = 0; vcpu < ACRN_IO_REQUEST_MAX; vcpu++)
 			init_waitqueue_head(&hvsim_vms[vmid].guest[vcpu].wq);
+		mutex_init(&hvsim_vms[vmid].ept_mutex);
+	}
 	return 0;
 }
 
@@ -548,12 +554,18 @@ int hvsim_vms_init(void)
  *
  * Nothing can call a hypercall any more: every user of the backend holds
  * a reference on this module, and so does every guest access (through
- * the /dev/acrn_hvsim file that started it).
+ * the /dev/acrn_hvsim file that started it). Frees the VMs' EPTs.
  *
- * Context: Process context (module exit).
+ * Context: Process context (module exit, or a test suite's own table);
+ * sleeps.
  */
 void hvsim_vms_exit(void)
 {
+	unsigned int vmid;
+
+	hvsim_ept_exit();
+	for (vmid = 0; vmid < hvsim_max_vms; vmid++)
+		mutex_destroy(&hvsim_vms[vmid].ept_mutex);
 	kfree(hvsim_vms);
 	hvsim_vms = NULL;
 }

@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/acrn.h>
 
-#define HVSIM_API_VERSION	2
+#define HVSIM_API_VERSION	3
 
 /* VM states, numbered as the hypervisor numbers them */
 #define HVSIM_VM_POWERED_OFF		0
@@ -82,6 +82,8 @@ struct hvsim_vcpu_regs {
 #define HVSIM_FAULT_RETURN	0	/* return @ret, do nothing */
 #define HVSIM_FAULT_VCPU_NUM	1	/* CREATE_VM: create, report @value vCPUs */
 #define HVSIM_FAULT_VMID	2	/* CREATE_VM: create nothing, report vmid 0xffff */
+/* SET_MEMORY_REGIONS: apply the first @value ops, then fail with @ret (API 3) */
+#define HVSIM_FAULT_PARTIAL	3
 
 /**
  * struct hvsim_fault - argument of HVSIM_IOCTL_SET_FAULT
@@ -92,7 +94,9 @@ struct hvsim_vcpu_regs {
  * @action:	HVSIM_FAULT_*.
  * @reserved:	Must be 0.
  * @value:	Parameter of @action (for HVSIM_FAULT_VMID it must be 0xffff,
- *		the hypervisor's "no VM").
+ *		the hypervisor's "no VM"; for HVSIM_FAULT_PARTIAL the number
+ *		of ops of the batch applied before the failure, as when the
+ *		hypervisor stops at a failing op without rolling back).
  *
  * Faults are global; one fault per hypercall index.
  */
@@ -176,6 +180,13 @@ struct hvsim_stats {
  * (port I/O and PCICFG: the 32-bit value at offset 24, MMIO: the 64-bit
  * one) and frees the slot.
  *
+ * An MMIO access whose first byte's page is mapped in the VM's EPT
+ * (SET_MEMORY_REGIONS) does not trap, as on real hardware: it reads or
+ * writes @size bytes of guest memory, little endian, with the rules and
+ * errors of HVSIM_IOCTL_GUEST_MEM (ENXIO if it runs into an unmapped
+ * second page, EACCES, EOPNOTSUPP), and completes at once without an I/O
+ * request or upcall (API version 3). The VM must be running.
+ *
  * Waiting for COMPLETE: a VM that polls spins until the slot is COMPLETE;
  * otherwise the vCPU sleeps until NOTIFY_REQUEST_FINISH signals its event
  * (a level: a notification that comes before the vCPU sleeps is not
@@ -196,7 +207,8 @@ struct hvsim_stats {
  * request not completed, within @timeout_ms), ECANCELED (the VM was reset
  * or destroyed while waiting; pausing does not cancel), EPROTO (notified
  * but the slot was not COMPLETE: the vCPU resumes without the value, as
- * on the real hypervisor), EINTR (signal; the access is not restarted).
+ * on the real hypervisor), EINTR (signal; the access is not restarted);
+ * for an MMIO access to guest memory ENXIO, EACCES or EOPNOTSUPP.
  */
 struct hvsim_io {
 	__u16	vmid;
@@ -269,6 +281,109 @@ struct hvsim_io_loop {
 
 #define HVSIM_LOOP_MAX_COUNT	(1U << 20)
 
+/* struct hvsim_mem::flags */
+#define HVSIM_MEM_WRITE		(1U << 0)	/* write guest memory, else read */
+
+/* Largest struct hvsim_mem::len */
+#define HVSIM_MEM_MAX_LEN	(1U << 20)
+
+/**
+ * struct hvsim_mem - argument of HVSIM_IOCTL_GUEST_MEM: the guest reads or
+ * writes its own memory, through the VM's EPT (API version 3)
+ * @vmid:	VM slot (1 to max_vms - 1); the VM must exist (any state but
+ *		powered off).
+ * @flags:	HVSIM_MEM_*.
+ * @len:	Bytes, 1 to HVSIM_MEM_MAX_LEN; the range must not wrap.
+ * @gpa:	Guest physical address of the first byte.
+ * @buf:	User address of @len bytes: the data read, or to write.
+ * @done:	Out: bytes copied before the access stopped (@len on
+ *		success).
+ * @reserved:	Must be 0.
+ *
+ * Each guest page is looked up in the EPT as the hardware would, and
+ * needs read (to read) or write (to write) access. The copy stops at the
+ * first page that fails.
+ *
+ * Errors: ENOENT (no such VM), EINVAL (bad flags, length, wrap or
+ * reserved field), EFAULT (bad @buf), ENXIO (a page not mapped in the
+ * EPT: an EPT violation; @done tells where), EACCES (a page mapped
+ * without the access right needed), EOPNOTSUPP (a page mapped to host
+ * memory that is not RAM, or uncached: passthrough MMIO, which the
+ * simulator does not model).
+ */
+struct hvsim_mem {
+	__u16	vmid;
+	__u16	flags;
+	__u32	len;
+	__u64	gpa;
+	__u64	buf;
+	__u32	done;
+	__u32	reserved;
+};
+
+/* struct hvsim_ept_info::flags */
+#define HVSIM_EPT_MAPPED	(1U << 0)	/* @gpa is mapped */
+
+/**
+ * struct hvsim_ept_info - argument of HVSIM_IOCTL_GET_EPT: a VM's guest
+ * physical map and how it was built (API version 3)
+ * @vmid:	   In: VM slot (1 to max_vms - 1).
+ * @flags:	   Out: HVSIM_EPT_*, about @gpa.
+ * @gpa:	   In: a guest physical address to translate.
+ * @hpa:	   Out: the host (Service VM) physical address @gpa maps to,
+ *		   0 if unmapped.
+ * @attr:	   Out: memory type and access bits of @gpa's page, exactly
+ *		   as the ADD op gave them (ACRN_MEM_TYPE_* | ACRN_MEM_ACCESS_*),
+ *		   0 if unmapped.
+ * @reserved:	   Must be 0.
+ * @mapped_pages:  Out: 4 KiB pages mapped.
+ * @batches:	   Out: SET_MEMORY_REGIONS hypercalls for the VM (since it
+ *		   was created; a VM created later in the slot starts at 0).
+ * @ops_add:	   Out: ADD ops applied.
+ * @ops_del:	   Out: DEL (and MODIFY, which deletes) ops applied.
+ * @ops_failed:	   Out: ops that failed (each ends its batch).
+ * @overlaps:	   Out: pages an applied ADD op found already mapped; they
+ *		   keep their old mapping, as on the real hypervisor.
+ */
+struct hvsim_ept_info {
+	__u16	vmid;
+	__u16	flags;
+	__u32	attr;
+	__u64	gpa;
+	__u64	hpa;
+	__u64	reserved;
+	__u64	mapped_pages;
+	__u64	batches;
+	__u64	ops_add;
+	__u64	ops_del;
+	__u64	ops_failed;
+	__u64	overlaps;
+};
+
+/*
+ * mmap() of /dev/acrn_hvsim: simulated device memory, the kind of memory
+ * a device model gets from a driver's VM_PFNMAP mapping (a framebuffer,
+ * an ivshmem region). The page offset selects a region; each is
+ * HVSIM_DEVMEM_SIZE bytes, allocated when the module loads and kept
+ * until it unloads, like a device's aperture, and made of
+ * HVSIM_DEVMEM_CHUNK-sized physically contiguous chunks. A mapping
+ * covers at most the region from the offset on; MAP_SHARED only.
+ */
+#define HVSIM_DEVMEM_SIZE	(8U << 20)
+#define HVSIM_DEVMEM_CHUNK	(2U << 20)
+/* Reserved pages (not refcounted): what SET_MEMSEG may map. */
+#define HVSIM_MMAP_DEVMEM	0ULL
+/* The same pages with every other page left unmapped (holes). */
+#define HVSIM_MMAP_DEVMEM_HOLES	(1ULL << 32)
+/*
+ * HVSIM_NORMAL_SIZE bytes of ordinary refcounted pages mapped with
+ * VM_PFNMAP: SET_MEMSEG must refuse them.
+ */
+#define HVSIM_MMAP_NORMAL	(2ULL << 32)
+#define HVSIM_NORMAL_SIZE	(64U << 10)
+/* The devmem pages mapped in reverse chunk order: not contiguous across chunks. */
+#define HVSIM_MMAP_DEVMEM_REVERSED (3ULL << 32)
+
 #define HVSIM_IOCTL_TYPE		0xA2
 
 #define HVSIM_IOCTL_GET_INFO		\
@@ -287,5 +402,9 @@ struct hvsim_io_loop {
 	_IOWR(HVSIM_IOCTL_TYPE, 0xE6, struct hvsim_io)
 #define HVSIM_IOCTL_GUEST_LOOP		\
 	_IOWR(HVSIM_IOCTL_TYPE, 0xE7, struct hvsim_io_loop)
+#define HVSIM_IOCTL_GUEST_MEM		\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xE8, struct hvsim_mem)
+#define HVSIM_IOCTL_GET_EPT		\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xE9, struct hvsim_ept_info)
 
 #endif /* _UAPI_ACRN_HVSIM_H */
