@@ -83,6 +83,47 @@ int hvsim_guest_loop(int fd, struct hvsim_io_loop *loop)
 	return ctl(fd, HVSIM_IOCTL_GUEST_LOOP, loop);
 }
 
+int hvsim_ctl_mem(int fd, unsigned int vmid, bool write, __u64 gpa,
+		  void *buf, __u32 len, __u32 *done)
+{
+	struct hvsim_mem mem = {
+		.vmid = vmid,
+		.flags = write ? HVSIM_MEM_WRITE : 0,
+		.len = len,
+		.gpa = gpa,
+		.buf = (__u64)(unsigned long)buf,
+	};
+	int ret = ctl(fd, HVSIM_IOCTL_GUEST_MEM, &mem);
+
+	if (done)
+		*done = mem.done;
+	return ret;
+}
+
+int hvsim_ctl_ept(int fd, unsigned int vmid, __u64 gpa,
+		  struct hvsim_ept_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->vmid = vmid;
+	info->gpa = gpa;
+	return ctl(fd, HVSIM_IOCTL_GET_EPT, info);
+}
+
+int hvsim_fault_partial(int fd, unsigned int ops, int ret, unsigned int count,
+			unsigned int skip)
+{
+	struct hvsim_fault fault = {
+		.hypercall = HVSIM_HC_VM_SET_MEMORY_REGIONS,
+		.skip = skip,
+		.count = count,
+		.ret = ret,
+		.action = HVSIM_FAULT_PARTIAL,
+		.value = ops,
+	};
+
+	return hvsim_set_fault(fd, &fault);
+}
+
 int hvsim_walk_vms(int fd, hvsim_vm_fn_t fn, void *arg)
 {
 	struct hvsim_info info;
@@ -149,7 +190,7 @@ static const struct {
 	{ 0x25, "set_irqline" },
 	{ HVSIM_HC_SET_IOREQ_BUFFER, "set_ioreq_buffer" },
 	{ HVSIM_HC_NOTIFY_REQUEST_FINISH, "notify_request_finish" },
-	{ 0x42, "vm_set_memory_regions" },
+	{ HVSIM_HC_VM_SET_MEMORY_REGIONS, "vm_set_memory_regions" },
 	{ 0x53, "set_ptdev_intr" },
 	{ 0x54, "reset_ptdev_intr" },
 	{ 0x55, "assign_pcidev" },

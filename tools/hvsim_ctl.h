@@ -6,6 +6,7 @@
 #ifndef HVSIM_CTL_H
 #define HVSIM_CTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <linux/acrn_hvsim.h>
 
@@ -25,6 +26,7 @@
 #define HVSIM_HC_SET_VCPU_REGS		0x16
 #define HVSIM_HC_SET_IOREQ_BUFFER	0x30
 #define HVSIM_HC_NOTIFY_REQUEST_FINISH	0x31
+#define HVSIM_HC_VM_SET_MEMORY_REGIONS	0x42
 
 int hvsim_open(void);
 int hvsim_get_info(int fd, struct hvsim_info *info);
@@ -42,6 +44,23 @@ int hvsim_get_stats(int fd, struct hvsim_stats *stats);
 int hvsim_guest_io(int fd, struct hvsim_io *io);
 /* vCPU threads making accesses back to back (HVSIM_IOCTL_GUEST_LOOP). */
 int hvsim_guest_loop(int fd, struct hvsim_io_loop *loop);
+/*
+ * The guest of VM vmid reads (write false) or writes len bytes of its
+ * memory at gpa through its EPT (HVSIM_IOCTL_GUEST_MEM). If done is not
+ * NULL it is set to the bytes copied, also on failure (-ENXIO: the page
+ * at gpa + *done is not mapped; -EACCES, -EOPNOTSUPP; see the UAPI).
+ */
+int hvsim_ctl_mem(int fd, unsigned int vmid, bool write, __u64 gpa,
+		  void *buf, __u32 len, __u32 *done);
+/* VM vmid's EPT counters, and the translation of gpa (HVSIM_IOCTL_GET_EPT). */
+int hvsim_ctl_ept(int fd, unsigned int vmid, __u64 gpa,
+		  struct hvsim_ept_info *info);
+/*
+ * Arm HVSIM_FAULT_PARTIAL: the next count SET_MEMORY_REGIONS calls (after
+ * skip) apply only their first @ops ops, then return ret.
+ */
+int hvsim_fault_partial(int fd, unsigned int ops, int ret, unsigned int count,
+			unsigned int skip);
 /*
  * Call fn for each VM that is not powered off; stops at and returns the
  * first non-zero value fn returns.

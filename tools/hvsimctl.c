@@ -18,13 +18,25 @@
  *   hvsimctl loop <vmid> <vcpus> <count> pio|mmio read|write <addr> <size> [value]
  *                                     <vcpus> vCPUs making <count> accesses
  *                                     each; prints the results
+ *   hvsimctl mem <vmid> read <gpa> <len>
+ *                                     the guest reads its memory through its
+ *                                     EPT; prints the bytes as hex pairs
+ *   hvsimctl mem <vmid> write <gpa> <hexbytes>
+ *                                     the guest writes its memory (the bytes
+ *                                     as hex pairs, e.g. 00ff1a)
+ *   hvsimctl ept <vmid> [gpa]         the VM's EPT counters, and what gpa maps to
+ *   hvsimctl fault-partial <ops> <ret> [count [skip]]
+ *                                     SET_MEMORY_REGIONS applies its first
+ *                                     <ops> ops, then returns <ret>
  *
  * <hypercall> is a name (start_vm, destroy_vm, ...) or an index (0x12).
  * io and loop take --timeout MS (per access, default 5000) and
  * --no-upcall; loop also --vary (HVSIM_LOOP_VARY_VALUE).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +54,10 @@ static int print_help(void)
 		"       hvsimctl io [opts] <vmid> <vcpu> pio|mmio read <addr> <size>\n"
 		"       hvsimctl io [opts] <vmid> <vcpu> pio|mmio write <addr> <size> <value>\n"
 		"       hvsimctl loop [opts] <vmid> <vcpus> <count> pio|mmio read|write <addr> <size> [value]\n"
-		"       opts: --timeout MS (per access), --no-upcall; loop: --vary\n");
+		"       opts: --timeout MS (per access), --no-upcall; loop: --vary\n"
+		"       hvsimctl mem <vmid> read <gpa> <len> | mem <vmid> write <gpa> <hexbytes>\n"
+		"       hvsimctl ept <vmid> [gpa]\n"
+		"       hvsimctl fault-partial <ops> <ret> [count [skip]]\n");
 	return 2;
 }
 
@@ -202,6 +217,108 @@ static int cmd_loop(int fd, int argc, char **argv, int *status)
 	return 0;
 }
 
+/* "00ff1a" into @buf; -EINVAL unless non-empty hex pairs that fit. */
+static int parse_hex(const char *s, unsigned char *buf, size_t max,
+		     size_t *len)
+{
+	size_t n = strlen(s), i;
+	unsigned int byte;
+
+	if (!n || n % 2 || n / 2 > max)
+		return -EINVAL;
+	for (i = 0; i < n; i += 2) {
+		if (!isxdigit((unsigned char)s[i]) ||
+		    !isxdigit((unsigned char)s[i + 1]) ||
+		    sscanf(s + i, "%2x", &byte) != 1)
+			return -EINVAL;
+		buf[i / 2] = byte;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static int cmd_mem(int fd, int argc, char **argv, int *status)
+{
+	unsigned long long vmid, gpa, len;
+	unsigned char *buf;
+	bool write;
+	__u32 done = 0, i;
+	size_t n;
+	int ret;
+
+	if (argc != 4 || parse_u64(argv[0], 0xffff, &vmid) ||
+	    parse_u64(argv[2], ~0ULL, &gpa))
+		return -EINVAL;
+	if (!strcmp(argv[1], "read"))
+		write = false;
+	else if (!strcmp(argv[1], "write"))
+		write = true;
+	else
+		return -EINVAL;
+
+	buf = malloc(HVSIM_MEM_MAX_LEN);
+	if (!buf)
+		return -ENOMEM;
+	if (write)
+		ret = parse_hex(argv[3], buf, HVSIM_MEM_MAX_LEN, &n);
+	else
+		ret = parse_u64(argv[3], HVSIM_MEM_MAX_LEN, &len);
+	if (ret)
+		goto out;
+	if (!write)
+		n = len;
+
+	ret = hvsim_ctl_mem(fd, vmid, write, gpa, buf, n, &done);
+	if (ret == -ENXIO) {
+		fprintf(stderr, "hvsimctl: guest memory at 0x%llx is not mapped\n",
+			gpa + done);
+		*status = 1;
+		ret = 0;
+	} else if (ret == -EACCES || ret == -EOPNOTSUPP) {
+		fprintf(stderr, "hvsimctl: mem: vm %llu at 0x%llx: %s\n", vmid,
+			gpa + done, strerror(-ret));
+		*status = 1;
+		ret = 0;
+	} else if (!ret && !write) {
+		for (i = 0; i < n; i++)
+			printf("%02x", buf[i]);
+		putchar('\n');
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+static int cmd_ept(int fd, int argc, char **argv)
+{
+	unsigned long long vmid, gpa = 0;
+	struct hvsim_ept_info info;
+	int ret;
+
+	if (argc < 1 || argc > 2 || parse_u64(argv[0], 0xffff, &vmid) ||
+	    (argc == 2 && parse_u64(argv[1], ~0ULL, &gpa)))
+		return -EINVAL;
+	ret = hvsim_ctl_ept(fd, vmid, gpa, &info);
+	if (ret)
+		return ret;
+	printf("mapped_pages=%llu batches=%llu ",
+	       (unsigned long long)info.mapped_pages,
+	       (unsigned long long)info.batches);
+	printf("ops_add=%llu ops_del=%llu ops_failed=%llu overlaps=%llu\n",
+	       (unsigned long long)info.ops_add,
+	       (unsigned long long)info.ops_del,
+	       (unsigned long long)info.ops_failed,
+	       (unsigned long long)info.overlaps);
+	if (argc < 2)
+		return 0;
+	if (info.flags & HVSIM_EPT_MAPPED)
+		printf("gpa=0x%llx hpa=0x%llx attr=0x%x\n", gpa,
+		       (unsigned long long)info.hpa, info.attr);
+	else
+		printf("gpa=0x%llx unmapped\n", gpa);
+	return 0;
+}
+
 static int cmd_info(int fd)
 {
 	struct hvsim_info info;
@@ -274,6 +391,18 @@ static int cmd_fault(int fd, unsigned int action, int argc, char **argv)
 		fault.ret = v;
 		argv += 2;
 		argc -= 2;
+	} else if (action == HVSIM_FAULT_PARTIAL) {
+		unsigned long long ops;
+
+		if (argc < 2 || argc > 4 ||
+		    parse_u64(argv[0], 0xffffffffULL, &ops) ||
+		    parse_num(argv[1], &v) || v < INT32_MIN || v > INT32_MAX)
+			return -EINVAL;
+		fault.hypercall = HVSIM_HC_VM_SET_MEMORY_REGIONS;
+		fault.value = ops;
+		fault.ret = v;
+		argv += 2;
+		argc -= 2;
 	} else {
 		if (argc < 1 || argc > 2 || parse_num(argv[0], &v))
 			return -EINVAL;
@@ -323,12 +452,18 @@ int main(int argc, char **argv)
 		ret = cmd_fault(fd, HVSIM_FAULT_VCPU_NUM, argc - 2, argv + 2);
 	else if (!strcmp(cmd, "fault-vmid"))
 		ret = cmd_fault(fd, HVSIM_FAULT_VMID, argc - 2, argv + 2);
+	else if (!strcmp(cmd, "fault-partial"))
+		ret = cmd_fault(fd, HVSIM_FAULT_PARTIAL, argc - 2, argv + 2);
 	else if (!strcmp(cmd, "clear-faults") && argc == 2)
 		ret = hvsim_clear_faults(fd);
 	else if (!strcmp(cmd, "io"))
 		ret = cmd_io(fd, argc - 2, argv + 2, &status);
 	else if (!strcmp(cmd, "loop"))
 		ret = cmd_loop(fd, argc - 2, argv + 2, &status);
+	else if (!strcmp(cmd, "mem"))
+		ret = cmd_mem(fd, argc - 2, argv + 2, &status);
+	else if (!strcmp(cmd, "ept"))
+		ret = cmd_ept(fd, argc - 2, argv + 2);
 	else
 		ret = -EINVAL;
 	close(fd);
