@@ -9,12 +9,16 @@
 #include <linux/atomic.h>
 #include <linux/kconfig.h>
 #include <linux/list.h>
+#include <linux/maple_tree.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "hypercall.h"
 
+struct dentry;
 struct page;
 struct acrn_ioreq_client;
 
@@ -34,6 +38,49 @@ struct acrn_ioreq_slot {
 	struct acrn_ioreq_client	*owner;
 	u32				seq;
 	struct acrn_io_request		req;
+};
+
+/**
+ * struct acrn_mm_run - physically contiguous pages of a guest memory segment
+ * @pfn:   Host page frame of the first page.
+ * @index: Offset of the first page in the segment, in pages. The run
+ *	   ends where the next one starts (the last at the segment's end).
+ */
+struct acrn_mm_run {
+	unsigned long	pfn;
+	unsigned long	index;
+};
+
+/**
+ * struct acrn_memseg - a guest memory segment (mm.c)
+ * @type:      ACRN_MEMMAP_RAM or ACRN_MEMMAP_MMIO.
+ * @attr:      Access rights and memory type bits from SET_MEMSEG.
+ * @pinned:    The pages are pinned user pages (RAM not from VM_PFNMAP).
+ * @gpa:       Guest physical address.
+ * @len:       Length in bytes.
+ * @npages:    Pages in @runs (@len in pages once fully set up).
+ * @nr_runs:   Entries in @runs.
+ * @runs:      Where the pages are, in guest order; one hypervisor op each.
+ * @kept:      Entry in &acrn_vm.mm_kept when the segment failed but the
+ *	       hypervisor may still map runs [@keep_from, @keep_to).
+ * @keep_from: See @kept.
+ * @keep_to:   See @kept.
+ *
+ * Fixed once the segment is in &acrn_vm.memsegs, where readers find it
+ * under RCU.
+ */
+struct acrn_memseg {
+	u32			type;
+	u32			attr;
+	bool			pinned;
+	u64			gpa;
+	u64			len;
+	unsigned long		npages;
+	unsigned long		nr_runs;
+	struct acrn_mm_run	*runs;
+	struct list_head	kept;
+	unsigned long		keep_from;
+	unsigned long		keep_to;
 };
 
 /**
@@ -59,6 +106,12 @@ struct acrn_ioreq_slot {
  * @pci_conf_addr: Last value the guest wrote to port 0xCF8.
  * @hv_gone:	The hypervisor destroyed the VM: no more completion
  *		hypercalls (its vmid may already name another VM).
+ * @mm_lock:	Serialises changes to the VM's guest memory: protects
+ *		writes to @memsegs and @mm_kept.
+ * @memsegs:	Guest memory segments by guest physical range (RCU mode:
+ *		readers need only rcu_read_lock()).
+ * @mm_kept:	Failed segments whose pages the hypervisor may still map;
+ *		they stay pinned until the VM is destroyed.
  *
  * A VM belongs to the file descriptor that created it. The file's lock
  * (see hsm.c) serialises changes to the VM's life cycle; @hv, @vmid,
@@ -81,6 +134,10 @@ struct acrn_vm {
 	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
 	u32				pci_conf_addr;
 	bool				hv_gone;
+
+	struct mutex			mm_lock;	/* see above */
+	struct maple_tree		memsegs;
+	struct list_head		mm_kept;
 };
 
 /**
@@ -164,6 +221,18 @@ int acrn_vm_set_vcpu_regs(struct acrn_vm *vm,
 			  const struct acrn_vcpu_regs *regs);
 void acrn_vm_exit(void);
 
+/* mm.c: guest memory */
+void acrn_mm_vm_init(struct acrn_vm *vm);
+void acrn_mm_vm_free(struct acrn_vm *vm);
+void acrn_mm_vm_abandon(struct acrn_vm *vm);
+int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m);
+int acrn_mm_memseg_unset(struct acrn_vm *vm, const struct acrn_vm_memmap *m);
+int acrn_mm_pin_probe(u64 uaddr, u64 len, unsigned long *runs);
+int acrn_vm_gpa_read(struct acrn_vm *vm, u64 gpa, void *buf, size_t len);
+int acrn_vm_gpa_write(struct acrn_vm *vm, u64 gpa, const void *buf,
+		      size_t len);
+void *acrn_vm_gpa_map(struct acrn_vm *vm, u64 gpa, size_t len);
+
 /* ioreq.c: I/O requests */
 int acrn_ioreq_init(void);
 void acrn_ioreq_exit(void);
@@ -208,6 +277,7 @@ enum acrn_pci_cfg {
 void acrn_debugfs_init(void);
 void acrn_debugfs_exit(void);
 void acrn_debugfs_vm_release(struct acrn_vm *vm);
+void acrn_debugfs_mm_init(struct dentry *dir);
 #else
 static inline void acrn_debugfs_init(void) { }
 static inline void acrn_debugfs_exit(void) { }
@@ -217,6 +287,10 @@ static inline void acrn_debugfs_vm_release(struct acrn_vm *vm) { }
 #if IS_ENABLED(CONFIG_KUNIT)
 int acrn_vm_creation_check(const struct acrn_vm_creation *param);
 int acrn_vcpu_regs_check(const struct acrn_vcpu_regs *regs, u16 vcpu_num);
+
+int acrn_memmap_check(const struct acrn_vm_memmap *m);
+void acrn_mm_run_add(struct acrn_memseg *seg, unsigned long index,
+		     unsigned long pfn);
 
 int acrn_ioreq_pci_cfg(u32 *conf_addr, struct acrn_io_request *req);
 void acrn_ioreq_dispatch(struct acrn_vm *vm);

@@ -44,4 +44,48 @@ static inline const void *hsm_kunit_param_next(const void *prev, char *desc,
 	}
 #endif
 
+#include <linux/mm.h>
+
+/**
+ * hsm_follow_pfn() - look up the frame a VM_PFNMAP address maps
+ * @vma:      The VMA; the caller holds the mmap lock.
+ * @addr:     User address in @vma.
+ * @pfn:      Set to the page frame.
+ * @writable: Set to whether the mapping is writable.
+ *
+ * Context: Process context; the mmap lock held.
+ * Return: 0, or a negative errno if nothing is mapped at @addr.
+ */
+static inline int hsm_follow_pfn(struct vm_area_struct *vma,
+				 unsigned long addr, unsigned long *pfn,
+				 bool *writable)
+{
+#if defined(HSM_HAVE_FOLLOW_PFNMAP)
+	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
+	int ret = follow_pfnmap_start(&args);
+
+	if (ret)
+		return ret;
+	*pfn = args.pfn;
+	*writable = args.writable;
+	follow_pfnmap_end(&args);
+	return 0;
+#elif defined(HSM_HAVE_FOLLOW_PTE_MM)
+	spinlock_t *ptl;		/* the PTE's, taken by follow_pte() */
+	pte_t *ptep, pte;
+	int ret = follow_pte(vma->vm_mm, addr, &ptep, &ptl);
+
+	if (ret)
+		return ret;
+	__acquire(ptl);			/* follow_pte() took it */
+	pte = ptep_get(ptep);
+	*pfn = pte_pfn(pte);
+	*writable = pte_write(pte);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+#else
+#error "no way to look up VM_PFNMAP frames on this kernel"
+#endif
+}
+
 #endif /* __ACRN_HSM_COMPAT_H */

@@ -16,6 +16,8 @@
  * in a worker, "fail" in the upcall and fails every request. The tests
  * use them to drive the in-kernel client path from userspace; ioeventfd
  * is the real user of that path. Test clients die with their VM.
+ *
+ * debugfs_mm.c adds the guest memory files.
  */
 
 #include <linux/debugfs.h>
@@ -377,6 +379,7 @@ void acrn_debugfs_init(void)
 			    &acrn_dbg_stats_fops);
 	debugfs_create_file("kclients", 0600, acrn_dbg_dir, NULL,
 			    &acrn_dbg_kclients_fops);
+	acrn_debugfs_mm_init(acrn_dbg_dir);
 }
 
 /**

@@ -99,6 +99,24 @@ static long hsm_set_vcpu_regs(struct acrn_vm *vm, unsigned long arg)
 	return acrn_vm_set_vcpu_regs(vm, &regs);
 }
 
+static long hsm_set_memseg(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_vm_memmap m;
+
+	if (copy_from_user(&m, (void __user *)arg, sizeof(m)))
+		return -EFAULT;
+	return acrn_mm_memseg_set(vm, &m);
+}
+
+static long hsm_unset_memseg(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_vm_memmap m;
+
+	if (copy_from_user(&m, (void __user *)arg, sizeof(m)))
+		return -EFAULT;
+	return acrn_mm_memseg_unset(vm, &m);
+}
+
 static long hsm_create_ioreq_client(struct acrn_vm *vm, unsigned long arg)
 {
 	return acrn_ioreq_default_client_create(vm);
@@ -154,6 +172,8 @@ static const struct hsm_vm_ioctl {
 	{ ACRN_IOCTL_PAUSE_VM,		hsm_pause_vm },
 	{ ACRN_IOCTL_RESET_VM,		hsm_reset_vm },
 	{ ACRN_IOCTL_SET_VCPU_REGS,	hsm_set_vcpu_regs },
+	{ ACRN_IOCTL_SET_MEMSEG,	hsm_set_memseg },
+	{ ACRN_IOCTL_UNSET_MEMSEG,	hsm_unset_memseg },
 	{ ACRN_IOCTL_CREATE_IOREQ_CLIENT, hsm_create_ioreq_client },
 	{ ACRN_IOCTL_DESTROY_IOREQ_CLIENT, hsm_destroy_ioreq_client },
 	{ ACRN_IOCTL_NOTIFY_REQUEST_FINISH, hsm_notify_request_finish },

@@ -46,6 +46,48 @@ struct module;
 /* The vmid the hypervisor reports when CREATE_VM could not create a VM. */
 #define ACRN_INVALID_VMID		0xffffU
 
+/* struct vm_memory_region_op::type */
+#define ACRN_MR_ADD			0
+#define ACRN_MR_DEL			2
+
+/**
+ * struct vm_memory_region_op - one change to a User VM's guest physical map
+ * @type:	   ACRN_MR_ADD or ACRN_MR_DEL.
+ * @attr:	   ADD: memory type and access rights (ACRN_MEM_TYPE_* |
+ *		   ACRN_MEM_ACCESS_*); DEL: 0.
+ * @user_vm_pa:	   Guest physical address of the range.
+ * @service_vm_pa: ADD: Service VM physical address the range maps to.
+ * @size:	   Length in bytes, a multiple of 4 KiB.
+ */
+struct vm_memory_region_op {
+	u32	type;
+	u32	attr;
+	u64	user_vm_pa;
+	u64	service_vm_pa;
+	u64	size;
+};
+
+/**
+ * struct vm_memory_region_batch - argument of HC_VM_SET_MEMORY_REGIONS
+ * @vmid:	  VM id.
+ * @reserved:	  0.
+ * @regions_num:  Number of ops.
+ * @reserved1:	  0.
+ * @regions_gpa:  Service VM physical address of the ops (the hypervisor
+ *		  reads them from there, so they must be physically
+ *		  contiguous; the HSM points it at @regions_op).
+ * @regions_op:	  The ops, applied in order. The hypervisor stops at the
+ *		  first one that fails and does not undo those before it.
+ */
+struct vm_memory_region_batch {
+	u16				vmid;
+	u16				reserved[3];
+	u32				regions_num;
+	u32				reserved1;
+	u64				regions_gpa;
+	struct vm_memory_region_op	regions_op[];
+};
+
 /* The hypervisor's generic refusal, returned by most hypercalls. */
 #define ACRN_HV_REFUSED			(-1L)
 
@@ -171,6 +213,18 @@ static inline long hcall_set_ioreq_buffer(u16 vmid, u64 buffer)
 static inline long hcall_notify_request_finish(u16 vmid, u16 vcpu)
 {
 	return acrn_hv_call(HC_NOTIFY_REQUEST_FINISH, vmid, vcpu);
+}
+
+/**
+ * hcall_set_memory_regions() - change a User VM's guest physical map
+ * @batch: Service VM physical address of a &struct vm_memory_region_batch.
+ *
+ * Return: the hypervisor's answer: 0, -1 (VM powered off, or a running
+ * real-time VM), -EINVAL (an op failed; those before it were applied).
+ */
+static inline long hcall_set_memory_regions(u64 batch)
+{
+	return acrn_hv_call(HC_VM_SET_MEMORY_REGIONS, batch, 0);
 }
 
 #endif /* __ACRN_HSM_HYPERCALL_H */

@@ -115,6 +115,7 @@ static void acrn_vm_teardown(struct acrn_vm *vm)
 static void acrn_vm_free(struct acrn_vm *vm)
 {
 	acrn_vm_teardown(vm);
+	acrn_mm_vm_free(vm);
 	acrn_ioreq_buffer_unpin(vm);
 	acrn_hv_put(vm->hv);
 	kfree(vm);
@@ -149,6 +150,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 	vm->vmid = ACRN_INVALID_VMID;
 	INIT_LIST_HEAD(&vm->orphan_node);
 	acrn_ioreq_vm_init(vm);
+	acrn_mm_vm_init(vm);
 
 	vm->hv = acrn_hv_get();
 	if (IS_ERR(vm->hv)) {
@@ -199,8 +201,8 @@ free_vm:
  * hypervisor to destroy it. Kernel resources are released only after the
  * hypervisor agreed; on refusal the VM is left as it was, apart from
  * being paused. Once destroyed, the VM's requests are no longer
- * dispatched, its clients are destroyed (ATTACH returns -ENODEV) and the
- * I/O request page is unpinned.
+ * dispatched, its clients are destroyed (ATTACH returns -ENODEV), and its
+ * guest memory and I/O request page are unpinned.
  *
  * Context: Process context; the caller owns @vm exclusively.
  * Return: 0 (@vm is freed), -EBUSY if the hypervisor refused, or another
@@ -276,8 +278,8 @@ static void acrn_vm_reap(struct work_struct *work)
  * acrn_vm_exit() - last attempt to destroy parked VMs
  *
  * A VM the hypervisor still refuses to destroy keeps its I/O request page
- * pinned forever, since the hypervisor may still write to it; only the
- * bookkeeping is dropped.
+ * and guest memory pinned forever, since the hypervisor may still access
+ * them; only the bookkeeping is dropped.
  *
  * Context: Process context (module exit).
  */
@@ -291,10 +293,11 @@ void acrn_vm_exit(void)
 
 	mutex_lock(&acrn_vm_orphans_lock);
 	list_for_each_entry_safe(vm, next, &acrn_vm_orphans, orphan_node) {
-		pr_err("VM %u: the hypervisor never agreed to destroy it; its I/O request page stays pinned\n",
+		pr_err("VM %u: the hypervisor never agreed to destroy it; its I/O request page and guest memory stay pinned\n",
 		       vm->vmid);
 		list_del(&vm->orphan_node);
 		acrn_vm_teardown(vm);
+		acrn_mm_vm_abandon(vm);
 		acrn_hv_put(vm->hv);
 		kfree(vm);
 	}
