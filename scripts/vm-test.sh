@@ -51,9 +51,12 @@ spec=$out/initramfs.spec
 python3 "$top/scripts/mkinitramfs.py" "$out/initramfs.cpio.gz" "$spec" ||
 	{ echo "$label: 0 passed, 1 failed"; exit 1; }
 
+# Room for the guest memory tests: 1 GiB of 4 KiB pages besides a 1 GiB
+# hugepage, which can only be reserved at boot.
 start=$(date +%s)
-"$top/scripts/qemu.sh" "$kbuild/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" \
-	"$out/console.log" "$out/results.txt"
+QEMU_MEM=${QEMU_MEM:-4096} "$top/scripts/qemu.sh" "$kbuild/arch/x86/boot/bzImage" \
+	"$out/initramfs.cpio.gz" "$out/console.log" "$out/results.txt" \
+	hugepagesz=1G hugepages=1
 echo "$label: VM ran for $(( $(date +%s) - start ))s (console: $out/console.log)"
 
 python3 "$top/scripts/results.py" "$label" "$out/results.txt" "$out/console.log"

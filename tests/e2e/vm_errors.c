@@ -54,6 +54,9 @@ TEST_F(hsm, unknown_ioctls)
 		/* START_VM and SET_VCPU_REGS with direction bits added or lost */
 		_IOW(ACRN_IOCTL_TYPE, 0x12, __u64),
 		_IO(ACRN_IOCTL_TYPE, 0x16),
+		/* SET_MEMSEG and UNSET_MEMSEG with another size */
+		_IOW(ACRN_IOCTL_TYPE, 0x41, __u64),
+		_IOWR(ACRN_IOCTL_TYPE, 0x42, struct acrn_vm_memmap),
 		/* the simulator's ioctls are not the HSM's */
 		HVSIM_IOCTL_GET_INFO,
 		HVSIM_IOCTL_GET_VM,
