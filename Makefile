@@ -6,8 +6,10 @@
 # make check        the test gate (see README.md)
 # make lint         W=1 + sparse on every target kernel, checkpatch --strict
 # make bench        boot the stock Debian 6.12 kernel in QEMU and measure
-#                   the I/O request round trip against a futex floor
-# make tools        tools/hvsimctl, tools/sample-dm, tools/bench-io (static)
+#                   the I/O request round trip against a futex floor, and
+#                   mapping 1 GiB of guest RAM against pinning it alone
+# make tools        tools/hvsimctl, tools/sample-dm, tools/bench-io,
+#                   tools/bench-mem (static)
 # make tests        the end-to-end test programs (static), and
 #                   tests/upstream/upstream-dm, built against the system's
 #                   <linux/acrn.h> (upstream's header), not ours
@@ -23,7 +25,7 @@ UCFLAGS := -O2 -g -Wall -Wextra -Werror -static -pthread -Iinclude/uapi -Itools
 CACHE := $(or $(ACRN_HSM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/acrn-hsm)
 SELFTESTS ?= $(lastword $(wildcard $(CACHE)/linux-source-*/tools/testing/selftests))
 
-TOOLS := tools/hvsimctl tools/sample-dm tools/bench-io
+TOOLS := tools/hvsimctl tools/sample-dm tools/bench-io tools/bench-mem
 E2E := $(patsubst %.c,%,$(wildcard tests/e2e/*.c))
 UPSTREAM := tests/upstream/upstream-dm
 

@@ -6,7 +6,10 @@
 # a port I/O write handled by a device model thread, from 1 and from 4
 # simulated vCPUs, next to a futex ping-pong between two threads on two
 # CPUs measured in the same boot (the floor). The last lines are the
-# table. Not part of `make check`: TCG timings say nothing about a pass.
+# table. Then tools/bench-mem: SET_MEMSEG of 1 GiB of guest RAM backed by
+# 4 KiB pages, 2 MiB and 1 GiB hugepages, next to pinning the same memory
+# alone (its floor). Not part of `make check`: TCG timings say nothing
+# about a pass.
 #
 # BENCH_TIME: seconds per measurement (default 3).
 set -euo pipefail
@@ -30,7 +33,7 @@ kver=${kdir#/usr/src/linux-headers-}
 kernel=$(stock_kernel_image 6.12) || die "no stock 6.12 kernel image"
 
 out=$top/.build/bench
-stock_initramfs 6.12 "$top/tests/guest/bench.sh" "$out" hvsimctl bench-io
+stock_initramfs 6.12 "$top/tests/guest/bench.sh" "$out" hvsimctl bench-io bench-mem
 
 # Two guest CPUs, on two host cores: the least that makes the wakeups
 # cross-CPU (the simulator raises every upcall on CPU 0; the DM thread
@@ -39,13 +42,16 @@ stock_initramfs 6.12 "$top/tests/guest/bench.sh" "$out" hvsimctl bench-io
 # thread; a third guest CPU would share a core with another and be
 # descheduled at random by the host, which shows up as noise in p99.
 # The whole run: boot, then 5 measurements of BENCH_TIME plus their
-# calibration and set-up; bench-io's watchdog fires well before QEMU's.
+# calibration and set-up; bench-io's watchdog fires well before QEMU's;
+# then bench-mem, a minute or two. Memory: 1 GiB of 4 KiB pages, 1 GiB of
+# 2 MiB pages reserved for their row only, and a 1 GiB page, which can
+# only be reserved at boot.
 log "bench: booting $kver under QEMU (TCG, 2 CPUs)"
 set +e
-QEMU_TEE=1 QEMU_SMP=2 QEMU_MEM=512 QEMU_TIMEOUT=$((300 + 20 * bench_time)) \
+QEMU_TEE=1 QEMU_SMP=2 QEMU_MEM=3584 QEMU_TIMEOUT=$((900 + 20 * bench_time)) \
 	scripts/qemu.sh "$kernel" "$out/initramfs.cpio.gz" \
 	"$out/console.log" "$out/results.txt" quiet loglevel=3 \
-	"bench_time=$bench_time" |
+	hugepagesz=1G hugepages=1 "bench_time=$bench_time" |
 	grep -vE '^\[ *[0-9]+\.[0-9]+\]'
 rc=${PIPESTATUS[0]}
 set -e

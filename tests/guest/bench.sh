@@ -3,7 +3,7 @@
 #
 # `make bench`: /main of the benchmark VM (run by /init, which mounted
 # debugfs). Loads the HSM and the simulator on the stock kernel and runs
-# bench-io; its progress goes to the console, its table to ttyS1, which
+# bench-io and bench-mem; its progress goes to the console, its table to ttyS1, which
 # the host prints last. bench_time=<seconds> on the kernel command line
 # (an environment variable of init) sets the length of each measurement.
 
@@ -24,6 +24,11 @@ t=${bench_time:-3}
 bench-io -t "$t" -T $((120 + 10 * t)) >/tmp/table
 rc=$?
 cat /tmp/table >&3
+
+echo
+echo "== bench-mem"
+bench-mem >/tmp/table-mem || rc=1
+cat /tmp/table-mem >&3
 
 echo
 echo "== unloading"
