@@ -21,6 +21,17 @@
  *                   those into ACRN_IOREQ_TYPE_PCICFG requests.
  *   BAR0 + 0        a 32-bit scratch register: reads return what was last
  *                   written; writes are printed.
+ *   BAR0 + 4        a 32-bit doorbell: writing a guest physical address
+ *                   prints the NUL-terminated text the guest put in its
+ *                   RAM there (at most 255 bytes) as "guest memory at
+ *                   0x<gpa>: <text>". The device model reads it from its
+ *                   own mapping of guest RAM, as virtio devices do.
+ *
+ * Guest RAM: 16 MiB at guest physical address 0, from a 2 MiB hugetlb
+ * memfd if the kernel has free hugepages (as acrn-dm does), else from
+ * ordinary memory, given to the VM with SET_MEMSEG. As acrn-dm does,
+ * sample-dm unmaps it before DESTROY_VM; the HSM keeps the pages pinned
+ * until the VM is gone.
  *   0x404           ACPI PM1a_CNT: writing SLP_EN with SLP_TYP 5 (S5, i.e.
  *                   the 16-bit value 0x3400) powers the VM off.
  *
@@ -31,6 +42,7 @@
  * NOTIFY_REQUEST_FINISH. Shutting down, DESTROY_IOREQ_CLIENT makes ATTACH
  * fail with ENODEV, which ends that thread.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -42,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/acrn.h>
 #include <linux/pci_regs.h>
@@ -296,6 +309,8 @@ static void emulate_pio(struct acrn_pio_request *pio)
 #define SAMPLE_BAR0		0xc0000000	/* where "firmware" put BAR0 */
 #define SAMPLE_BAR0_SIZE	0x1000
 #define SAMPLE_SCRATCH		0x0		/* offset in BAR0 */
+#define SAMPLE_DOORBELL		0x4		/* offset in BAR0 */
+#define SAMPLE_TEXT_MAX		256
 
 static uint8_t cfg[256];	/* configuration space */
 static uint8_t cfg_wmask[256];	/* bits the guest can change */
@@ -381,6 +396,30 @@ static void emulate_pci(struct acrn_pci_request *pci)
 		pci_cfg_write(reg, size, pci->value);
 }
 
+/* Guest RAM: guest physical 0 to SAMPLE_RAM_SIZE, mapped here. */
+#define SAMPLE_RAM_SIZE		(16UL << 20)
+#ifndef MFD_HUGE_2MB
+#define MFD_HUGE_2MB		(21U << 26)
+#endif
+static uint8_t *guest_ram;
+
+static void doorbell(uint32_t gpa)
+{
+	char text[SAMPLE_TEXT_MAX];
+	size_t n = 0;
+
+	while (gpa + n < SAMPLE_RAM_SIZE && n < sizeof(text) - 1 &&
+	       guest_ram[gpa + n]) {
+		text[n] = guest_ram[gpa + n];
+		n++;
+	}
+	text[n] = '\0';
+	if (gpa >= SAMPLE_RAM_SIZE)
+		printf("sample-dm: 0x%08x is not guest RAM\n", gpa);
+	else
+		printf("sample-dm: guest memory at 0x%x: %s\n", gpa, text);
+}
+
 static void emulate_mmio(struct acrn_mmio_request *mmio)
 {
 	bool read = mmio->direction == ACRN_IOREQ_DIR_READ;
@@ -395,6 +434,14 @@ static void emulate_mmio(struct acrn_mmio_request *mmio)
 			printf("sample-dm: 00:03.0 scratch register <- 0x%08x\n",
 			       scratch);
 		}
+		return;
+	}
+	if (pci_mem_enabled() && mmio->address == pci_bar0() + SAMPLE_DOORBELL &&
+	    mmio->size == 4) {
+		if (read)
+			mmio->value = 0;
+		else
+			doorbell(mmio->value);
 		return;
 	}
 	report_unhandled("mmio", mmio->direction, mmio->address, mmio->size,
@@ -509,6 +556,45 @@ static int reboot_vm(struct acrn_vcpu_regs *regs)
 	return ret;
 }
 
+/*
+ * Guest RAM as acrn-dm allocates it: a hugetlb memfd, mapped shared;
+ * ordinary memory if there are not enough free hugepages.
+ */
+static int map_guest_ram(void)
+{
+	struct acrn_vm_memmap m = {
+		.type = ACRN_MEMMAP_RAM,
+		.attr = ACRN_MEM_ACCESS_RWX,
+		.user_vm_pa = 0,
+		.len = SAMPLE_RAM_SIZE,
+	};
+	const char *kind = "2 MiB hugepages";
+	void *p = MAP_FAILED;
+	int fd;
+
+	fd = memfd_create("sample-dm-ram", MFD_CLOEXEC | MFD_HUGETLB | MFD_HUGE_2MB);
+	if (fd >= 0 && !ftruncate(fd, SAMPLE_RAM_SIZE))
+		p = mmap(NULL, SAMPLE_RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (fd >= 0)
+		close(fd);	/* the hugepages are reserved at mmap() or it fails */
+	if (p == MAP_FAILED) {
+		kind = "4 KiB pages";
+		p = mmap(NULL, SAMPLE_RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	if (p == MAP_FAILED) {
+		printf("sample-dm: cannot allocate guest RAM: %s\n",
+		       strerror(errno));
+		return -1;
+	}
+	guest_ram = p;
+	m.vma_base = (unsigned long)p;
+	printf("sample-dm: guest RAM: %lu MiB of %s at guest physical 0\n",
+	       SAMPLE_RAM_SIZE >> 20, kind);
+	return step("SET_MEMSEG", ACRN_IOCTL_SET_MEMSEG, &m);
+}
+
 static int print_usage(void)
 {
 	fprintf(stderr, "usage: sample-dm [--wait] [name]\n");
@@ -576,8 +662,10 @@ int main(int argc, char **argv)
 	printf("    vmid=%u vcpu_num=%u\n", create.vmid, create.vcpu_num);
 	show_sim(0);
 
+	ret = map_guest_ram();
 	bzimage_entry_regs(&regs);
-	ret = step("SET_VCPU_REGS", ACRN_IOCTL_SET_VCPU_REGS, &regs);
+	if (!ret)
+		ret = step("SET_VCPU_REGS", ACRN_IOCTL_SET_VCPU_REGS, &regs);
 	show_sim(1);
 	if (!ret) {
 		ret = step("CREATE_IOREQ_CLIENT", ACRN_IOCTL_CREATE_IOREQ_CLIENT,
@@ -613,6 +701,9 @@ int main(int argc, char **argv)
 	}
 	if (uart.len)
 		uart_flush();
+	/* acrn-dm unmaps guest RAM first; the HSM still holds the pages. */
+	if (guest_ram)
+		munmap(guest_ram, SAMPLE_RAM_SIZE);
 	ret |= step("DESTROY_VM", ACRN_IOCTL_DESTROY_VM, NULL);
 	show_sim(0);
 	close(hsm_fd);

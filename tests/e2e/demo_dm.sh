@@ -13,6 +13,10 @@
 #  - the scratch register in BAR0 reads back what was written, and the
 #    write is printed;
 #  - unhandled port and MMIO reads return all ones;
+#  - guest RAM: sample-dm's 16 MiB at 0 are in the simulated EPT, bytes
+#    written with `hvsimctl mem` read back, an MMIO read of RAM returns
+#    memory, the doorbell makes sample-dm print what the guest wrote
+#    (read from its own mapping), unmapped memory is reported;
 #  - the PM1a_CNT poweroff write is delivered, then sample-dm shuts down
 #    (ATTACH ends with ENODEV), exits 0 and leaves no VM; SIGTERM shuts it
 #    down cleanly too.
@@ -28,7 +32,7 @@ DM=sample-dm
 DMOUT=/tmp/demo_dm.dm
 VM=demo-dm
 
-tap_plan 29
+tap_plan 35
 
 # start_dm <name>: sample-dm --wait in the background, output in $DMOUT;
 # sets dm (its pid) and vmid once the VM runs.
@@ -105,6 +109,22 @@ bar_sizing() {
 		wr 0 pio 0xcfc 4 0xc0000000 && reads 0xc0000000 0 pio 0xcfc 4
 }
 
+# ram_* : guest RAM through the simulator's EPT (hvsimctl mem, ept).
+ram_mapped() {
+	hvsimctl ept "$vmid" | grep -q '^mapped_pages=4096 '
+}
+
+ram_roundtrip() {
+	text=68656c6c6f2067756573742072616d00	# "hello guest ram"
+	hvsimctl mem "$vmid" write 0x2000 $text &&
+		[ "$(hvsimctl mem "$vmid" read 0x2000 16)" = $text ]
+}
+
+ram_unmapped() {
+	! hvsimctl mem "$vmid" read 0xfffff0 32 >/tmp/ram.out 2>&1 &&
+		grep -q 'guest memory at 0x1000000 is not mapped' /tmp/ram.out
+}
+
 run "sample-dm --wait starts a running VM" start_dm $VM
 
 run "uart: 8250 set-up writes complete" uart_init
@@ -129,6 +149,14 @@ run "mmio: the scratch register reads back what was written" \
 	keeps mmio 0xc0000000 4 0x600dcafe
 run "mmio: an unhandled address reads all ones" reads 0xffffffff 0 mmio 0xd0000000 4
 run "pio: an unhandled port reads all ones" reads 0xff 0 pio 0x80 1
+
+run "ram: sample-dm gave the guest 16 MiB at guest physical 0" ram_mapped
+run "ram: bytes the guest writes read back through its EPT" ram_roundtrip
+run "ram: an MMIO read of RAM is a memory access (no request)" \
+	reads 0x6c6c6568 0 mmio 0x2000 4
+run "ram: the doorbell makes sample-dm read the guest's text" \
+	wr 0 mmio 0xc0000004 4 0x2000
+run "ram: unmapped guest memory is reported as such" ram_unmapped
 run "pio: the PM1a_CNT poweroff write completes (or is canceled by the poweroff)" \
 	dm_poweroff wr 0 pio 0x404 2 0x3400
 run "sample-dm exits 0 after the guest powered off" dm_exited
@@ -136,6 +164,8 @@ run "sample-dm exits 0 after the guest powered off" dm_exited
 run "sample-dm printed the guest's line" dm_printed "^guest console: hi from vCPU 1$"
 run "sample-dm printed the scratch register write" \
 	dm_printed "scratch register <- 0x600dcafe"
+run "sample-dm printed the guest's text from its RAM" \
+	dm_printed "guest memory at 0x2000: hello guest ram$"
 run "sample-dm printed the unhandled accesses" \
 	dm_printed "unhandled mmio read 0xd0000000" "unhandled pio read 0x80 "
 run "sample-dm shut down: ATTACH ended with ENODEV, DESTROY_VM ok" \

@@ -9,8 +9,9 @@
 #
 # The guest: greets through the 16550 UART at 0x3f8, probes PCI
 # configuration space through 0xcf8/0xcfc, finds sample-dm's device at
-# 00:03.0 and sizes its BAR, uses the scratch register in that BAR and
-# powers off through PM1a_CNT. Exit status 0 only if every step worked.
+# 00:03.0 and sizes its BAR, uses the scratch register in that BAR, puts
+# a line in its RAM for the device's doorbell and powers off through
+# PM1a_CNT. Exit status 0 only if every step worked.
 
 VM=demo-vm
 fail=0
@@ -26,6 +27,10 @@ echo "== $(uname -r): loading acrn_hsm and acrn_hvsim"
 insmod /lib/acrn/acrn_hsm.ko || exit 1
 insmod /lib/acrn/acrn_hvsim.ko || exit 1
 hvsimctl info
+
+# Hugepages for guest RAM, as acrn-dm wants them (sample-dm falls back
+# to 4 KiB pages without).
+echo 8 >/proc/sys/vm/nr_hugepages
 
 echo
 echo "== sample-dm --wait $VM: the device model, in the background"
@@ -147,6 +152,19 @@ scratch() {
 	puts "sample device: scratch register reads back $v"
 }
 
+# The guest puts a line in its RAM (hvsimctl mem: a plain memory write
+# through the EPT, no I/O request) and rings the sample device's doorbell
+# with its address: sample-dm prints it from its own mapping of guest RAM.
+ram() {
+	text="guest RAM works"
+	hex=$(printf '%s' "$text" | od -An -tx1 | tr -d ' \n')00
+	hvsimctl mem "$vmid" write 0x8000 "$hex" || return 1
+	v=$(hvsimctl mem "$vmid" read 0x8000 ${#text}) || return 1
+	[ "${v}00" = "$hex" ] || { bad "guest RAM reads $v"; return 1; }
+	wr mmio $((bar + 4)) 4 0x8000 &&
+	puts "ram: wrote \"$text\" at 0x8000 and rang the doorbell"
+}
+
 # PM1a_CNT: SLP_EN | SLP_TYP 5 (S5). sample-dm powers the VM off once it
 # has completed the write, so the access may be canceled instead: the VM
 # is gone before the vCPU resumes, as on ACRN.
@@ -163,7 +181,7 @@ guest() {
 	serial_init || return 1
 	puts "Hello from the sample guest of VM $vmid" &&
 	puts "serial: 16550 at 0x3f8" &&
-	pci_scan && pci_bar0 && scratch &&
+	pci_scan && pci_bar0 && scratch && ram &&
 	puts "Powering off." &&
 	poweroff
 }
