@@ -221,6 +221,11 @@ static int mm_both_ways(int hv, unsigned int vmid, __u64 gpa, void *va,
 	return memcmp((char *)va + len - 64, buf, 64) ? EPROTO : 0;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+/* Anonymous memory, faulted in (by the kernel: cheaper than memset()). */
 static void *mm_anon(size_t len, bool thp)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -229,7 +234,8 @@ static void *mm_anon(size_t len, bool thp)
 	if (p == MAP_FAILED)
 		return NULL;
 	madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-	memset(p, 0, len);
+	if (madvise(p, len, MADV_POPULATE_WRITE))
+		memset(p, 0, len);
 	return p;
 }
 
@@ -490,7 +496,7 @@ TEST_F_TIMEOUT(mm, ram_1g, 300)
 	struct hvsim_ept_info info;
 
 	if (!buf)
-		SKIP(return, "no free 1 GiB hugepage");
+		SKIP(return, "no free 1 GiB hugepage (ACRN_HSM_GIANT=1 reserves one)");
 	ASSERT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0x100000000ULL,
 			    buf, MM_1G));
 	ASSERT_EQ(0, mm_ept(e->hv, e->cv.vmid, 0x100000000ULL, &info));
@@ -502,15 +508,35 @@ TEST_F_TIMEOUT(mm, ram_1g, 300)
 	munmap(buf, MM_1G);
 }
 
-/* 1 GiB of 4 KiB pages maps (upstream fails above 512 MiB) and unmaps. */
+/* Whether the VM was booted with room for the 1 GiB test (vm-test.sh). */
+static bool mm_big(void)
+{
+	char line[1024] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	return strstr(line, "acrn_test.big=1");
+}
+
+/*
+ * 1 GiB of 4 KiB pages maps (upstream fails above 512 MiB) and unmaps.
+ * It takes half a minute under TCG: make check runs it on one kernel.
+ */
 TEST_F_TIMEOUT(mm, ram_4k_1g, 600)
 {
 	struct e2e *e = &self->e;
 	size_t n = MM_1G / E2E_PAGE_SIZE;
-	void *buf = mm_anon(MM_1G, false);
 	struct hvsim_ept_info info;
 	struct timespec t0;
+	void *buf;
 
+	if (!mm_big())
+		SKIP(return, "VM too small (ACRN_HSM_BIG=1 scripts/vm-test.sh)");
+	buf = mm_anon(MM_1G, false);
 	ASSERT_NE(NULL, buf);
 	e2e_now(&t0);
 	ASSERT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0, buf, MM_1G));
@@ -564,7 +590,7 @@ TEST_F(mm, ram_thp_partial)
 TEST_F(mm, pfnmap)
 {
 	struct e2e *e = &self->e;
-	size_t len = HVSIM_DEVMEM_SIZE, n = len / E2E_PAGE_SIZE;
+	size_t len = HVSIM_DEVMEM_SIZE / 2, n = len / E2E_PAGE_SIZE;
 	void *dev = mm_devmem(e->hv, HVSIM_MMAP_DEVMEM, len,
 			      PROT_READ | PROT_WRITE);
 	struct hvsim_ept_info info;
@@ -577,7 +603,7 @@ TEST_F(mm, pfnmap)
 	EXPECT_EQ(n, info.mapped_pages);
 	runs = mm_ept_runs(e->hv, e->cv.vmid, MM_GPA, n);
 	EXPECT_EQ(runs, (long)info.ops_add);
-	EXPECT_GE(HVSIM_DEVMEM_SIZE / HVSIM_DEVMEM_CHUNK, runs);
+	EXPECT_GE(len / HVSIM_DEVMEM_CHUNK, runs);
 	EXPECT_EQ(0, mm_both_ways(e->hv, e->cv.vmid, MM_GPA, dev, len, 7));
 	munmap(dev, len);
 }
@@ -586,7 +612,7 @@ TEST_F(mm, pfnmap)
 TEST_F(mm, pfnmap_reversed)
 {
 	struct e2e *e = &self->e;
-	size_t len = HVSIM_DEVMEM_SIZE, n = len / E2E_PAGE_SIZE;
+	size_t len = HVSIM_DEVMEM_SIZE / 2, n = len / E2E_PAGE_SIZE;
 	void *dev = mm_devmem(e->hv, HVSIM_MMAP_DEVMEM_REVERSED, len,
 			      PROT_READ | PROT_WRITE);
 	struct hvsim_ept_info info;
@@ -1042,7 +1068,7 @@ TEST_F_TIMEOUT(mm, race_destroy, 300)
 	int round, i;
 
 	ASSERT_NE(NULL, buf);
-	for (round = 0; round < 20; round++) {
+	for (round = 0; round < 10; round++) {
 		bool destroy = round & 1;
 
 		if (round) {
