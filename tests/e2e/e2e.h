@@ -58,7 +58,9 @@
  * - e2e_kclients(fmt, ...) writes one command to the HSM's debugfs
  *   kclients file; e2e_kclient_get(name, &kc) parses that client's line;
  *   e2e_kname() makes a test client name unique to the process;
- *   e2e_hsm_stat(name) reads a counter of the debugfs stats file.
+ *   e2e_hsm_stat(name) reads a counter of the debugfs stats file;
+ *   e2e_debugfs_cmd(file, cmd, answer, size) writes a command to any of
+ *   the HSM's debugfs files and reads its answer (gpa, pin).
  */
 #ifndef E2E_H
 #define E2E_H
@@ -1038,18 +1040,20 @@ static inline void e2e_kname(char *buf, size_t len, const char *tag)
 	snprintf(buf, len, "%s%d", tag, (int)getpid());
 }
 
-/* Write one command to the kclients file: 0 or the write()'s errno. */
-static inline int e2e_kclients(const char *fmt, ...)
+/*
+ * Write command @cmd to debugfs file @name of the HSM and, if @answer is
+ * not NULL, read the reply from the same open file into it (NUL
+ * terminated, at most @size - 1 bytes): 0 or the errno that failed.
+ */
+static inline int e2e_debugfs_cmd(const char *name, const char *cmd,
+				  char *answer, size_t size)
 {
-	char cmd[256];
-	va_list ap;
+	char path[128];
 	ssize_t n;
 	int fd, err = 0;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fd = open(E2E_DEBUGFS "/kclients", O_WRONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), E2E_DEBUGFS "/%s", name);
+	fd = open(path, (answer ? O_RDWR : O_WRONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
 	n = write(fd, cmd, strlen(cmd));
@@ -1057,8 +1061,27 @@ static inline int e2e_kclients(const char *fmt, ...)
 		err = errno;
 	else if ((size_t)n != strlen(cmd))
 		err = EIO;
+	if (!err && answer) {
+		n = read(fd, answer, size - 1);
+		if (n < 0)
+			err = errno;
+		else
+			answer[n] = '\0';
+	}
 	close(fd);
 	return err;
+}
+
+/* Write one command to the kclients file: 0 or the write()'s errno. */
+static inline int e2e_kclients(const char *fmt, ...)
+{
+	char cmd[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return e2e_debugfs_cmd("kclients", cmd, NULL, 0);
 }
 
 /**

@@ -358,26 +358,11 @@ static int mm_kernel(char *answer, size_t size, const char *fmt, ...)
 {
 	char cmd[9000];
 	va_list ap;
-	ssize_t n;
-	int fd, err = 0;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	fd = open(E2E_DEBUGFS "/gpa", O_RDWR);
-	if (fd < 0)
-		return errno;
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		err = errno;
-	if (!err) {
-		n = read(fd, answer, size - 1);
-		if (n < 0)
-			err = errno;
-		else
-			answer[n] = '\0';
-	}
-	close(fd);
-	return err;
+	return e2e_debugfs_cmd("gpa", cmd, answer, size);
 }
 
 static void mm_hex(char *out, const void *buf, size_t len)

@@ -27,6 +27,7 @@
 #include <asm/processor.h>
 
 #include "../../hvsim/hvsim.h"
+#include "hvsim_kunit.h"
 
 #define ADD		0
 #define DEL		2
@@ -117,28 +118,6 @@ struct ept_vm {
 	struct page *pages[4];
 	u64 *buf_gpa;
 };
-
-static bool ept_test_own_table;
-
-static int hvsim_ept_test_suite_init(struct kunit_suite *suite)
-{
-	if (hvsim_vms)
-		return 0;
-	if (hvsim_max_vms < 2 || hvsim_max_vms > HVSIM_MAX_VMS_LIMIT ||
-	    !hvsim_pcpus || hvsim_pcpus > HVSIM_PCPUS_LIMIT)
-		return 0;
-	if (hvsim_vms_init())
-		return -ENOMEM;
-	ept_test_own_table = true;
-	return 0;
-}
-
-static void hvsim_ept_test_suite_exit(struct kunit_suite *suite)
-{
-	if (ept_test_own_table)
-		hvsim_vms_exit();
-	ept_test_own_table = false;
-}
 
 static long hc(unsigned long id, unsigned long p1, unsigned long p2)
 {
@@ -877,8 +856,8 @@ static struct kunit_case hvsim_ept_test_cases[] = {
 
 static struct kunit_suite hvsim_ept_test_suite = {
 	.name = "acrn_hvsim_ept",
-	.suite_init = hvsim_ept_test_suite_init,
-	.suite_exit = hvsim_ept_test_suite_exit,
+	.suite_init = hvsim_kunit_suite_init,
+	.suite_exit = hvsim_kunit_suite_exit,
 	.exit = hvsim_ept_test_exit,
 	.test_cases = hvsim_ept_test_cases,
 };

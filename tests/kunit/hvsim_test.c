@@ -27,6 +27,7 @@
 #include <linux/time64.h>
 
 #include "../../hvsim/hvsim.h"
+#include "hvsim_kunit.h"
 
 #define REFUSED		ACRN_HV_REFUSED
 #define OFF		HVSIM_VM_POWERED_OFF
@@ -331,29 +332,6 @@ struct guest_vm {
 	u16 vmid;
 	u16 vcpu_num;
 };
-
-static bool hvsim_test_own_table;
-
-static int hvsim_test_suite_init(struct kunit_suite *suite)
-{
-	if (hvsim_vms)
-		return 0;
-	/* Run before module_init: a table of our own, if the limits are sane. */
-	if (hvsim_max_vms < 2 || hvsim_max_vms > HVSIM_MAX_VMS_LIMIT ||
-	    !hvsim_pcpus || hvsim_pcpus > HVSIM_PCPUS_LIMIT)
-		return 0;
-	if (hvsim_vms_init())
-		return -ENOMEM;
-	hvsim_test_own_table = true;
-	return 0;
-}
-
-static void hvsim_test_suite_exit(struct kunit_suite *suite)
-{
-	if (hvsim_test_own_table)
-		hvsim_vms_exit();
-	hvsim_test_own_table = false;
-}
 
 static long guest_hc(unsigned long hc, unsigned long p1, unsigned long p2)
 {
@@ -909,8 +887,8 @@ static struct kunit_case hvsim_test_cases[] = {
 
 static struct kunit_suite hvsim_test_suite = {
 	.name = "acrn_hvsim",
-	.suite_init = hvsim_test_suite_init,
-	.suite_exit = hvsim_test_suite_exit,
+	.suite_init = hvsim_kunit_suite_init,
+	.suite_exit = hvsim_kunit_suite_exit,
 	.exit = hvsim_test_exit,
 	.test_cases = hvsim_test_cases,
 };
