@@ -88,6 +88,43 @@ struct vm_memory_region_batch {
 	struct vm_memory_region_op	regions_op[];
 };
 
+/* struct acrn_intr_monitor::cmd */
+#define ACRN_INTR_CMD_GET_DATA		0
+#define ACRN_INTR_CMD_DELAY_INT		1
+
+/* Entries of struct acrn_intr_monitor::buffer */
+#define ACRN_INTR_MONITOR_MAX		48
+
+/**
+ * struct acrn_intr_monitor - the page of HC_VM_INTR_MONITOR
+ * @cmd:     ACRN_INTR_CMD_*, written by the device model.
+ * @buf_cnt: GET_DATA: in, the entries of @buffer the hypervisor may fill
+ *	     (at most ACRN_INTR_MONITOR_MAX); out, the entries it filled:
+ *	     pairs of a passthrough interrupt's virtual source and its
+ *	     interrupt count.
+ * @buffer:  GET_DATA: the pairs. DELAY_INT: @buffer[0] is the delay in
+ *	     milliseconds.
+ *
+ * The device model fills in the page; the hypervisor reads and writes it
+ * during the hypercall.
+ */
+struct acrn_intr_monitor {
+	u32	cmd;
+	u32	buf_cnt;
+	u64	buffer[ACRN_INTR_MONITOR_MAX];
+};
+
+/* Operations of HC_SET_IRQLINE, in bits 63:32 of its value */
+#define ACRN_IRQLINE_SET_HIGH		0
+#define ACRN_IRQLINE_SET_LOW		1
+#define ACRN_IRQLINE_RAISING_PULSE	2
+#define ACRN_IRQLINE_FALLING_PULSE	3
+
+/* Fields of the HC_PM_GET_CPU_STATE command (the low byte is the type) */
+#define ACRN_PMCMD_VMID_SHIFT		24
+#define ACRN_PMCMD_VCPU_SHIFT		16
+#define ACRN_PMCMD_STATE_SHIFT		8
+
 /* The hypervisor's generic refusal, returned by most hypercalls. */
 #define ACRN_HV_REFUSED			(-1L)
 
@@ -225,6 +262,166 @@ static inline long hcall_notify_request_finish(u16 vmid, u16 vcpu)
 static inline long hcall_set_memory_regions(u64 batch)
 {
 	return acrn_hv_call(HC_VM_SET_MEMORY_REGIONS, batch, 0);
+}
+
+/**
+ * hcall_sos_remove_cpu() - give up a Service VM CPU
+ * @lapicid: Local APIC id of the CPU, which Linux has taken offline.
+ *
+ * Return: the hypervisor's answer: 0 (also when no vCPU has that id), -1
+ * for the bootstrap CPU.
+ */
+static inline long hcall_sos_remove_cpu(u64 lapicid)
+{
+	return acrn_hv_call(HC_SOS_REMOVE_CPU, lapicid, 0);
+}
+
+/**
+ * hcall_inject_msi() - inject an MSI into a User VM
+ * @vmid: VM id
+ * @msi:  Service VM physical address of a &struct acrn_msi_entry
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_inject_msi(u16 vmid, u64 msi)
+{
+	return acrn_hv_call(HC_INJECT_MSI, vmid, msi);
+}
+
+/**
+ * hcall_vm_intr_monitor() - run an interrupt monitor command
+ * @vmid: VM id
+ * @page: Service VM physical address of a page holding a
+ *	  &struct acrn_intr_monitor
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_vm_intr_monitor(u16 vmid, u64 page)
+{
+	return acrn_hv_call(HC_VM_INTR_MONITOR, vmid, page);
+}
+
+/**
+ * hcall_set_irqline() - drive a line of a User VM's virtual IOAPIC/PIC
+ * @vmid: VM id
+ * @ops:  The value itself, not an address: gsi in bits 31:0, operation
+ *	  (ACRN_IRQLINE_*) in bits 63:32.
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_set_irqline(u16 vmid, u64 ops)
+{
+	return acrn_hv_call(HC_SET_IRQLINE, vmid, ops);
+}
+
+/**
+ * hcall_set_ptdev_intr() - remap a passthrough device's interrupt
+ * @vmid: VM id
+ * @irq:  Service VM physical address of a &struct acrn_ptdev_irq
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_set_ptdev_intr(u16 vmid, u64 irq)
+{
+	return acrn_hv_call(HC_SET_PTDEV_INTR, vmid, irq);
+}
+
+/**
+ * hcall_reset_ptdev_intr() - remove a passthrough interrupt remapping
+ * @vmid: VM id
+ * @irq:  Service VM physical address of a &struct acrn_ptdev_irq
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_reset_ptdev_intr(u16 vmid, u64 irq)
+{
+	return acrn_hv_call(HC_RESET_PTDEV_INTR, vmid, irq);
+}
+
+/**
+ * hcall_assign_pcidev() - pass a PCI device through to a User VM
+ * @vmid:   VM id
+ * @pcidev: Service VM physical address of a &struct acrn_pcidev
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_assign_pcidev(u16 vmid, u64 pcidev)
+{
+	return acrn_hv_call(HC_ASSIGN_PCIDEV, vmid, pcidev);
+}
+
+/**
+ * hcall_deassign_pcidev() - take a passthrough PCI device back
+ * @vmid:   VM id
+ * @pcidev: Service VM physical address of a &struct acrn_pcidev
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_deassign_pcidev(u16 vmid, u64 pcidev)
+{
+	return acrn_hv_call(HC_DEASSIGN_PCIDEV, vmid, pcidev);
+}
+
+/**
+ * hcall_assign_mmiodev() - pass an MMIO device through to a User VM
+ * @vmid:    VM id
+ * @mmiodev: Service VM physical address of a &struct acrn_mmiodev
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_assign_mmiodev(u16 vmid, u64 mmiodev)
+{
+	return acrn_hv_call(HC_ASSIGN_MMIODEV, vmid, mmiodev);
+}
+
+/**
+ * hcall_deassign_mmiodev() - take a passthrough MMIO device back
+ * @vmid:    VM id
+ * @mmiodev: Service VM physical address of a &struct acrn_mmiodev
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_deassign_mmiodev(u16 vmid, u64 mmiodev)
+{
+	return acrn_hv_call(HC_DEASSIGN_MMIODEV, vmid, mmiodev);
+}
+
+/**
+ * hcall_create_vdev() - create a device the hypervisor emulates
+ * @vmid: VM id
+ * @vdev: Service VM physical address of a &struct acrn_vdev
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_create_vdev(u16 vmid, u64 vdev)
+{
+	return acrn_hv_call(HC_CREATE_VDEV, vmid, vdev);
+}
+
+/**
+ * hcall_destroy_vdev() - destroy a device the hypervisor emulates
+ * @vmid: VM id
+ * @vdev: Service VM physical address of a &struct acrn_vdev
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_destroy_vdev(u16 vmid, u64 vdev)
+{
+	return acrn_hv_call(HC_DESTROY_VDEV, vmid, vdev);
+}
+
+/**
+ * hcall_get_cpu_state() - query a power state
+ * @cmd:    Command: vmid in bits 31:24, vCPU 23:16, state 15:8, type 7:0.
+ * @result: Service VM physical address of the buffer the hypervisor
+ *	    writes: 1 byte for the counts, a &struct acrn_pstate_data or a
+ *	    &struct acrn_cstate_data for the data.
+ *
+ * Return: the hypervisor's answer.
+ */
+static inline long hcall_get_cpu_state(u64 cmd, u64 result)
+{
+	return acrn_hv_call(HC_PM_GET_CPU_STATE, cmd, result);
 }
 
 #endif /* __ACRN_HSM_HYPERCALL_H */
