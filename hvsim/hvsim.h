@@ -117,6 +117,77 @@ struct hvsim_guest_vcpu {
 };
 
 /**
+ * struct hvsim_ptdev_state - passthrough and virtual devices of a VM
+ * @nr_pcidevs:		Entries of @pcidev in use.
+ * @nr_intx:		Entries of @intx in use.
+ * @nr_mmiodevs:	Entries of @mmiodev in use.
+ * @nr_vdevs:		Entries of @vdev in use.
+ * @pcidev:		PCI devices passed through (ASSIGN_PCIDEV), oldest
+ *			first.
+ * @pcidev.virt_bdf:	Bus/device/function the VM sees.
+ * @pcidev.phys_bdf:	The simulated board's device.
+ * @pcidev.type:	&struct acrn_pcidev type, as given.
+ * @pcidev.intr_line:	PCI interrupt line, as given.
+ * @pcidev.intr_pin:	PCI interrupt pin, as given.
+ * @intx:		INTx remappings (SET_PTDEV_INTR) of the devices in
+ *			@pcidev, in the order they were set.
+ * @intx.virt_bdf:	The device's virtual bus/device/function.
+ * @intx.phys_bdf:	The device's physical bus/device/function.
+ * @intx.virt_pin:	Virtual IOAPIC pin, or virtual PIC pin if @intx.pic.
+ * @intx.phys_pin:	Physical IOAPIC pin (GSI) of the board.
+ * @intx.pic:		@intx.virt_pin is a PIC pin.
+ * @mmiodev:		MMIO devices passed through (ASSIGN_MMIODEV),
+ *			oldest first.
+ * @mmiodev.name:	Name, as given (not NUL-terminated if 8 bytes long).
+ * @mmiodev.res:	Resources; an unused one is all zero.
+ * @mmiodev.res.gpa:	Guest physical address.
+ * @mmiodev.res.hpa:	Host physical address, inside a board MMIO window.
+ * @mmiodev.res.size:	Size in bytes, 0 for an unused resource.
+ * @vdev:		Virtual devices (CREATE_VDEV), oldest first.
+ * @vdev.id:		&struct acrn_vdev id.value.
+ * @vdev.slot:		Virtual bus/device/function.
+ *
+ * Owned by ptdev.c; protected by hvsim_vms_lock; all zero for a free
+ * slot. RESET_VM keeps it, DESTROY_VM clears it.
+ */
+struct hvsim_ptdev_state {
+	/* BEGIN ptdev.c fields */
+	u8	nr_pcidevs;
+	u8	nr_intx;
+	u8	nr_mmiodevs;
+	u8	nr_vdevs;
+	struct {
+		u16	virt_bdf;
+		u16	phys_bdf;
+		u32	type;
+		u8	intr_line;
+		u8	intr_pin;
+	} pcidev[8];
+	struct {
+		u16	virt_bdf;
+		u16	phys_bdf;
+		u8	virt_pin;
+		u8	phys_pin;
+		bool	pic;
+	} intx[24];
+	struct {
+		u8	name[8];
+		struct {
+			u64	gpa;
+			u64	hpa;
+			u64	size;
+		} res[ACRN_MMIODEV_RES_NUM];
+	} mmiodev[3];
+	struct {
+		u64	id;
+		u16	slot;
+	} vdev[8];
+	/* END ptdev.c fields */
+};
+
+struct hvsim_event_log;
+
+/**
  * struct hvsim_vm - a VM slot of the simulated hypervisor
  * @state:	  HVSIM_VM_*; POWERED_OFF means the slot is free.
  * @name:	  Name from CREATE_VM; empty for a free slot.
@@ -126,6 +197,10 @@ struct hvsim_guest_vcpu {
  * @ioreq_gpa:	  Physical address of the I/O request page, 0 if none.
  * @ioreq:	  The I/O request page, NULL if none.
  * @vcpu:	  The vCPUs.
+ * @ptdev:	  Passthrough devices, their interrupts and virtual devices.
+ * @intr_delay_ms: Interrupt injection delay the interrupt monitor's
+ *		  DELAY_INT command set, in milliseconds (intr.c; kept,
+ *		  as no interrupt is injected).
  * @gen:	  Bumped by RESET_VM and DESTROY_VM: an access that started
  *		  under another generation is cancelled. Survives DESTROY_VM,
  *		  so a VM created later in the slot has a new generation.
@@ -138,6 +213,8 @@ struct hvsim_guest_vcpu {
  *		  SET_MEMORY_REGIONS call for the VM. DESTROY_VM detaches
  *		  it (hvsim_ept_destroy()), so a VM created later in the
  *		  slot starts with none.
+ * @events:	  The slot's event log (events.c); allocated with the
+ *		  table, emptied when a VM is created in the slot.
  *
  * DESTROY_VM clears the fields before @gen (hvsim_vm_clear()), the
  * hypervisor's state of the VM, after detaching @ept. Every field but
@@ -153,11 +230,14 @@ struct hvsim_vm {
 	u64				ioreq_gpa;
 	struct acrn_io_request_buffer	*ioreq;
 	struct hvsim_vcpu		vcpu[ACRN_IO_REQUEST_MAX];
+	struct hvsim_ptdev_state	ptdev;
+	u64				intr_delay_ms;
 
 	unsigned long			gen;
 	struct hvsim_guest_vcpu		guest[ACRN_IO_REQUEST_MAX];
 	struct mutex			ept_mutex;	/* see above */
 	struct hvsim_ept		*ept;
+	struct hvsim_event_log		*events;
 };
 
 /*
@@ -194,6 +274,43 @@ int hvsim_vm_get_vcpu_regs(struct hvsim_vcpu_regs *regs);
 long hvsim_hc_notify_request_finish(unsigned long param1,
 				    unsigned long param2);
 
+/* A hypercall handler for a User VM, run with hvsim_vms_lock held. */
+typedef long (*hvsim_vm_op_t)(struct hvsim_vm *vm, unsigned long hc,
+			      unsigned long param2);
+long hvsim_on_target(unsigned long hc, unsigned long param1,
+		     unsigned long param2, hvsim_vm_op_t op);
+
+/* events.c: the per-slot event logs */
+int hvsim_events_init(void);
+void hvsim_events_exit(void);
+void hvsim_events_reset(struct hvsim_vm *vm);
+__printf(2, 3) void hvsim_event(struct hvsim_vm *vm, const char *fmt, ...);
+int hvsim_events_get(struct hvsim_events *req, struct hvsim_event *out);
+
+/* intr.c: interrupt injection and the interrupt monitor */
+long hvsim_hc_inject_msi(unsigned long param1, unsigned long param2);
+long hvsim_hc_vm_intr_monitor(unsigned long param1, unsigned long param2);
+long hvsim_hc_set_irqline(unsigned long param1, unsigned long param2);
+
+/* pm.c: power state queries and Service VM CPU offlining */
+extern unsigned int hvsim_px_states;
+extern unsigned int hvsim_cx_states;
+long hvsim_hc_get_cpu_state(unsigned long param1, unsigned long param2);
+long hvsim_hc_sos_remove_cpu(unsigned long param1, unsigned long param2);
+int hvsim_pm_init(void);
+void hvsim_pm_exit(void);
+
+/* ptdev.c: passthrough devices, their interrupts, virtual devices */
+long hvsim_hc_set_ptdev_intr(unsigned long param1, unsigned long param2);
+long hvsim_hc_reset_ptdev_intr(unsigned long param1, unsigned long param2);
+long hvsim_hc_assign_pcidev(unsigned long param1, unsigned long param2);
+long hvsim_hc_deassign_pcidev(unsigned long param1, unsigned long param2);
+long hvsim_hc_assign_mmiodev(unsigned long param1, unsigned long param2);
+long hvsim_hc_deassign_mmiodev(unsigned long param1, unsigned long param2);
+long hvsim_hc_create_vdev(unsigned long param1, unsigned long param2);
+long hvsim_hc_destroy_vdev(unsigned long param1, unsigned long param2);
+u32 hvsim_ptdev_intr_data(struct hvsim_vm *vm, u64 *buf, u32 cnt);
+
 /* guest.c: the guest's vCPUs making I/O accesses */
 int hvsim_io_check(const struct hvsim_io *io);
 u64 hvsim_io_mask(u32 size);
@@ -223,6 +340,7 @@ long hvsim_vm_transition(u32 *state, unsigned long hc, bool has_ioreq);
 long hvsim_affinity_vcpus(u64 affinity, u64 pcpu_mask);
 bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4);
 int hvsim_mr_check(u32 type, u64 user_vm_pa, u64 service_vm_pa, u64 size);
+int hvsim_pm_cpu_online(unsigned int cpu);
 #endif
 
 #endif /* __ACRN_HVSIM_H */

@@ -29,6 +29,19 @@ static const hvsim_hc_fn hvsim_hc_table[HVSIM_NR_HYPERCALLS] = {
 	[ACRN_HC_INDEX(HC_SET_IOREQ_BUFFER)]	= hvsim_hc_set_ioreq_buffer,
 	[ACRN_HC_INDEX(HC_NOTIFY_REQUEST_FINISH)] = hvsim_hc_notify_request_finish,
 	[ACRN_HC_INDEX(HC_VM_SET_MEMORY_REGIONS)] = hvsim_hc_set_memory_regions,
+	[ACRN_HC_INDEX(HC_SOS_REMOVE_CPU)]	= hvsim_hc_sos_remove_cpu,
+	[ACRN_HC_INDEX(HC_INJECT_MSI)]		= hvsim_hc_inject_msi,
+	[ACRN_HC_INDEX(HC_VM_INTR_MONITOR)]	= hvsim_hc_vm_intr_monitor,
+	[ACRN_HC_INDEX(HC_SET_IRQLINE)]		= hvsim_hc_set_irqline,
+	[ACRN_HC_INDEX(HC_SET_PTDEV_INTR)]	= hvsim_hc_set_ptdev_intr,
+	[ACRN_HC_INDEX(HC_RESET_PTDEV_INTR)]	= hvsim_hc_reset_ptdev_intr,
+	[ACRN_HC_INDEX(HC_ASSIGN_PCIDEV)]	= hvsim_hc_assign_pcidev,
+	[ACRN_HC_INDEX(HC_DEASSIGN_PCIDEV)]	= hvsim_hc_deassign_pcidev,
+	[ACRN_HC_INDEX(HC_ASSIGN_MMIODEV)]	= hvsim_hc_assign_mmiodev,
+	[ACRN_HC_INDEX(HC_DEASSIGN_MMIODEV)]	= hvsim_hc_deassign_mmiodev,
+	[ACRN_HC_INDEX(HC_CREATE_VDEV)]		= hvsim_hc_create_vdev,
+	[ACRN_HC_INDEX(HC_DESTROY_VDEV)]	= hvsim_hc_destroy_vdev,
+	[ACRN_HC_INDEX(HC_PM_GET_CPU_STATE)]	= hvsim_hc_get_cpu_state,
 };
 
 static atomic64_t hvsim_hc_count[HVSIM_NR_HYPERCALLS];

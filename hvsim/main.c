@@ -12,7 +12,9 @@
 #include <linux/bits.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
@@ -183,6 +185,34 @@ static long hvsim_ctl_get_ept(void __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long hvsim_ctl_get_events(void __user *uarg)
+{
+	struct hvsim_event *buf = NULL;
+	struct hvsim_events req;
+	long ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.count > HVSIM_EVENTS_MAX)
+		return -EINVAL;
+	if (req.count) {
+		buf = kvmalloc_array(req.count, sizeof(*buf), GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+
+	/* A snapshot under the lock, copied out without it. */
+	ret = hvsim_events_get(&req, buf);
+	if (!ret && req.count &&
+	    copy_to_user(u64_to_user_ptr(req.buf), buf,
+			 array_size(req.count, sizeof(*buf))))
+		ret = -EFAULT;
+	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;
+	kvfree(buf);
+	return ret;
+}
+
 static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -212,6 +242,8 @@ static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 		return hvsim_ctl_guest_mem(uarg);
 	case HVSIM_IOCTL_GET_EPT:
 		return hvsim_ctl_get_ept(uarg);
+	case HVSIM_IOCTL_GET_EVENTS:
+		return hvsim_ctl_get_events(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -241,13 +273,18 @@ static int __init hvsim_init(void)
 		return -EINVAL;
 	}
 
+	/* The VM table and its event logs, then the CPU hotplug callback. */
 	ret = hvsim_vms_init();
 	if (ret)
 		return ret;
 
-	ret = hvsim_devmem_init();
+	ret = hvsim_pm_init();
 	if (ret)
 		goto exit_vms;
+
+	ret = hvsim_devmem_init();
+	if (ret)
+		goto exit_pm;
 
 	ret = misc_register(&hvsim_ctl_miscdev);
 	if (ret)
@@ -258,6 +295,8 @@ static int __init hvsim_init(void)
 
 exit_devmem:
 	hvsim_devmem_exit();
+exit_pm:
+	hvsim_pm_exit();
 exit_vms:
 	hvsim_vms_exit();
 	return ret;
@@ -268,6 +307,7 @@ static void __exit hvsim_exit(void)
 	misc_deregister(&hvsim_ctl_miscdev);
 	hvsim_upcall_clear(&hvsim_upcall);
 	hvsim_devmem_exit();
+	hvsim_pm_exit();
 	hvsim_vms_exit();
 }
 

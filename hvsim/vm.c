@@ -129,17 +129,22 @@ VISIBLE_IF_KUNIT bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4)
 	return !(cr4 & ~HVSIM_CR4_VALID);
 }
 
-/* A hypercall handler for a User VM, run with hvsim_vms_lock held. */
-typedef long (*hvsim_vm_op_t)(struct hvsim_vm *vm, unsigned long hc,
-			      unsigned long param2);
-
-/*
- * As the hypervisor does: find the User VM whose relative vmid is the low
- * 16 bits of @param1 (-ENOTTY if there is none) and run @op under the
- * lock.
+/**
+ * hvsim_on_target() - run a hypercall handler on its target VM
+ * @hc:	    Hypercall id, passed to @op.
+ * @param1: The hypercall's first parameter: the relative vmid in its low
+ *	    16 bits.
+ * @param2: The second parameter, passed to @op.
+ * @op:	    The handler.
+ *
+ * As the hypervisor does: finds the User VM whose relative vmid is the
+ * low 16 bits of @param1 and runs @op under the VM table's lock.
+ *
+ * Context: Any context; takes hvsim_vms_lock, so @op must not sleep.
+ * Return: What @op returns, or -ENOTTY if the vmid is not a User VM slot.
  */
-static long hvsim_on_target(unsigned long hc, unsigned long param1,
-			    unsigned long param2, hvsim_vm_op_t op)
+long hvsim_on_target(unsigned long hc, unsigned long param1,
+		     unsigned long param2, hvsim_vm_op_t op)
 {
 	u16 vmid = param1 & 0xffff;
 	unsigned long flags;
@@ -245,6 +250,8 @@ long hvsim_vm_create(u64 param_gpa, const struct hvsim_fault *quirk)
 	vm->ioreq_gpa = 0;
 	vm->ioreq = NULL;
 	hvsim_vm_reset_vcpus(vm);
+	hvsim_events_reset(vm);
+	hvsim_event(vm, "create vcpus=%u", vm->vcpu_num);
 
 	cv.vmid = vmid;
 	cv.vcpu_num = vcpus;
@@ -282,15 +289,23 @@ static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
 		return ret;
 
 	switch (hc) {
+	case HC_START_VM:
+		hvsim_event(vm, "start");
+		break;
+	case HC_PAUSE_VM:
+		hvsim_event(vm, "pause");
+		break;
 	case HC_RESET_VM:
 		hvsim_vm_reset_vcpus(vm);
 		hvsim_ioreq_free_all(vm);
 		hvsim_guest_cancel(vm);
+		hvsim_event(vm, "reset");
 		break;
 	case HC_DESTROY_VM:
 		hvsim_guest_cancel(vm);
 		hvsim_ept_destroy(vm);
 		hvsim_vm_clear(vm);
+		hvsim_event(vm, "destroy");
 		break;
 	}
 	return 0;
@@ -529,14 +544,15 @@ int hvsim_vm_get_vcpu_regs(struct hvsim_vcpu_regs *regs)
 }
 
 /**
- * hvsim_vms_init() - allocate the VM table
+ * hvsim_vms_init() - allocate the VM table and its event logs
  *
- * Context: Process context (module init).
+ * Context: Process context (module init, or a test suite's own table).
  * Return: 0 or -ENOMEM.
  */
 int hvsim_vms_init(void)
 {
 	unsigned int vmid, vcpu;
+	int ret;
 
 	hvsim_vms = kcalloc(hvsim_max_vms, sizeof(*hvsim_vms), GFP_KERNEL);
 	if (!hvsim_vms)
@@ -546,7 +562,15 @@ int hvsim_vms_init(void)
 			init_waitqueue_head(&hvsim_vms[vmid].guest[vcpu].wq);
 		mutex_init(&hvsim_vms[vmid].ept_mutex);
 	}
-	return 0;
+
+	ret = hvsim_events_init();
+	if (ret) {
+		for (vmid = 0; vmid < hvsim_max_vms; vmid++)
+			mutex_destroy(&hvsim_vms[vmid].ept_mutex);
+		kfree(hvsim_vms);
+		hvsim_vms = NULL;
+	}
+	return ret;
 }
 
 /**
@@ -554,7 +578,8 @@ int hvsim_vms_init(void)
  *
  * Nothing can call a hypercall any more: every user of the backend holds
  * a reference on this module, and so does every guest access (through
- * the /dev/acrn_hvsim file that started it). Frees the VMs' EPTs.
+ * the /dev/acrn_hvsim file that started it). Frees the VMs' EPTs and
+ * the event logs.
  *
  * Context: Process context (module exit, or a test suite's own table);
  * sleeps.
@@ -564,6 +589,7 @@ void hvsim_vms_exit(void)
 	unsigned int vmid;
 
 	hvsim_ept_exit();
+	hvsim_events_exit();
 	for (vmid = 0; vmid < hvsim_max_vms; vmid++)
 		mutex_destroy(&hvsim_vms[vmid].ept_mutex);
 	kfree(hvsim_vms);

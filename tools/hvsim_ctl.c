@@ -159,6 +159,58 @@ int hvsim_count_vms(int fd)
 	return ret ? ret : n;
 }
 
+int hvsim_get_events(int fd, unsigned int vmid, __u64 since,
+		     struct hvsim_event *buf, unsigned int count,
+		     unsigned int *got, __u64 *last_seq)
+{
+	struct hvsim_events req = {
+		.vmid = vmid,
+		.count = count,
+		.since = since,
+		.buf = (__u64)(unsigned long)buf,
+	};
+	int ret = ctl(fd, HVSIM_IOCTL_GET_EVENTS, &req);
+
+	if (ret)
+		return ret;
+	if (got)
+		*got = req.count;
+	if (last_seq)
+		*last_seq = req.last_seq;
+	return 0;
+}
+
+int hvsim_print_events(int fd, unsigned int vmid, __u64 since, bool seq,
+		       FILE *out)
+{
+	struct hvsim_event *buf;
+	unsigned int got, i;
+	__u64 last;
+	int ret;
+
+	buf = calloc(HVSIM_EVENTS_MAX, sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	/* A log in pieces: each call goes on after the last event it got. */
+	do {
+		ret = hvsim_get_events(fd, vmid, since, buf, HVSIM_EVENTS_MAX,
+				       &got, &last);
+		if (ret)
+			break;
+		for (i = 0; i < got; i++) {
+			buf[i].text[HVSIM_EVENT_TEXT - 1] = '\0';
+			if (seq)
+				fprintf(out, "%llu ",
+					(unsigned long long)buf[i].seq);
+			fprintf(out, "%s\n", buf[i].text);
+		}
+		if (got)
+			since = buf[got - 1].seq;
+	} while (got == HVSIM_EVENTS_MAX && since < last);
+	free(buf);
+	return ret;
+}
+
 const char *hvsim_state_name(unsigned int state)
 {
 	static const char * const names[] = {
@@ -178,28 +230,28 @@ static const struct {
 	unsigned int index;
 	const char *name;
 } hypercalls[] = {
-	{ 0x01, "sos_remove_cpu" },
+	{ HVSIM_HC_SOS_REMOVE_CPU, "sos_remove_cpu" },
 	{ HVSIM_HC_CREATE_VM, "create_vm" },
 	{ HVSIM_HC_DESTROY_VM, "destroy_vm" },
 	{ HVSIM_HC_START_VM, "start_vm" },
 	{ HVSIM_HC_PAUSE_VM, "pause_vm" },
 	{ HVSIM_HC_RESET_VM, "reset_vm" },
 	{ HVSIM_HC_SET_VCPU_REGS, "set_vcpu_regs" },
-	{ 0x23, "inject_msi" },
-	{ 0x24, "vm_intr_monitor" },
-	{ 0x25, "set_irqline" },
+	{ HVSIM_HC_INJECT_MSI, "inject_msi" },
+	{ HVSIM_HC_VM_INTR_MONITOR, "vm_intr_monitor" },
+	{ HVSIM_HC_SET_IRQLINE, "set_irqline" },
 	{ HVSIM_HC_SET_IOREQ_BUFFER, "set_ioreq_buffer" },
 	{ HVSIM_HC_NOTIFY_REQUEST_FINISH, "notify_request_finish" },
 	{ HVSIM_HC_VM_SET_MEMORY_REGIONS, "vm_set_memory_regions" },
-	{ 0x53, "set_ptdev_intr" },
-	{ 0x54, "reset_ptdev_intr" },
-	{ 0x55, "assign_pcidev" },
-	{ 0x56, "deassign_pcidev" },
-	{ 0x57, "assign_mmiodev" },
-	{ 0x58, "deassign_mmiodev" },
-	{ 0x59, "create_vdev" },
-	{ 0x5a, "destroy_vdev" },
-	{ 0x80, "pm_get_cpu_state" },
+	{ HVSIM_HC_SET_PTDEV_INTR, "set_ptdev_intr" },
+	{ HVSIM_HC_RESET_PTDEV_INTR, "reset_ptdev_intr" },
+	{ HVSIM_HC_ASSIGN_PCIDEV, "assign_pcidev" },
+	{ HVSIM_HC_DEASSIGN_PCIDEV, "deassign_pcidev" },
+	{ HVSIM_HC_ASSIGN_MMIODEV, "assign_mmiodev" },
+	{ HVSIM_HC_DEASSIGN_MMIODEV, "deassign_mmiodev" },
+	{ HVSIM_HC_CREATE_VDEV, "create_vdev" },
+	{ HVSIM_HC_DESTROY_VDEV, "destroy_vdev" },
+	{ HVSIM_HC_PM_GET_CPU_STATE, "pm_get_cpu_state" },
 };
 
 int hvsim_hypercall_index(const char *name)

@@ -18,15 +18,28 @@
 #define HSM_DEV		"/dev/acrn_hsm"
 
 /* Hypercall indexes, the low byte of the hypercall id. */
+#define HVSIM_HC_SOS_REMOVE_CPU		0x01
 #define HVSIM_HC_CREATE_VM		0x10
 #define HVSIM_HC_DESTROY_VM		0x11
 #define HVSIM_HC_START_VM		0x12
 #define HVSIM_HC_PAUSE_VM		0x13
 #define HVSIM_HC_RESET_VM		0x15
 #define HVSIM_HC_SET_VCPU_REGS		0x16
+#define HVSIM_HC_INJECT_MSI		0x23
+#define HVSIM_HC_VM_INTR_MONITOR	0x24
+#define HVSIM_HC_SET_IRQLINE		0x25
 #define HVSIM_HC_SET_IOREQ_BUFFER	0x30
 #define HVSIM_HC_NOTIFY_REQUEST_FINISH	0x31
 #define HVSIM_HC_VM_SET_MEMORY_REGIONS	0x42
+#define HVSIM_HC_SET_PTDEV_INTR		0x53
+#define HVSIM_HC_RESET_PTDEV_INTR	0x54
+#define HVSIM_HC_ASSIGN_PCIDEV		0x55
+#define HVSIM_HC_DEASSIGN_PCIDEV	0x56
+#define HVSIM_HC_ASSIGN_MMIODEV		0x57
+#define HVSIM_HC_DEASSIGN_MMIODEV	0x58
+#define HVSIM_HC_CREATE_VDEV		0x59
+#define HVSIM_HC_DESTROY_VDEV		0x5a
+#define HVSIM_HC_PM_GET_CPU_STATE	0x80
 
 int hvsim_open(void);
 int hvsim_get_info(int fd, struct hvsim_info *info);
@@ -69,6 +82,22 @@ typedef int (*hvsim_vm_fn_t)(const struct hvsim_vm_info *vm, void *arg);
 int hvsim_walk_vms(int fd, hvsim_vm_fn_t fn, void *arg);
 /* Number of VMs that are not powered off, or -errno. */
 int hvsim_count_vms(int fd);
+/*
+ * Up to count (at most HVSIM_EVENTS_MAX) events of slot vmid with a
+ * sequence number above since, oldest first, into buf
+ * (HVSIM_IOCTL_GET_EVENTS). got (if not NULL) is set to the number
+ * written, last_seq (if not NULL) to the slot's newest sequence number
+ * (0 for an empty log).
+ */
+int hvsim_get_events(int fd, unsigned int vmid, __u64 since,
+		     struct hvsim_event *buf, unsigned int count,
+		     unsigned int *got, __u64 *last_seq);
+/*
+ * Every event of slot vmid after since, oldest first, one line each: the
+ * text, or "<seq> <text>" if seq. Nothing for an empty log.
+ */
+int hvsim_print_events(int fd, unsigned int vmid, __u64 since, bool seq,
+		       FILE *out);
 
 const char *hvsim_state_name(unsigned int state);
 /* Hypercall index for a name such as "start_vm" or "0x12", or -1. */

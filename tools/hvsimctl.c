@@ -28,6 +28,10 @@
  *   hvsimctl fault-partial <ops> <ret> [count [skip]]
  *                                     SET_MEMORY_REGIONS applies its first
  *                                     <ops> ops, then returns <ret>
+ *   hvsimctl events <vmid> [--since N] [--seq]
+ *                                     the slot's event log, oldest first, one
+ *                                     event per line (with --seq "<seq> <text>");
+ *                                     vmid 0 is the Service VM
  *
  * <hypercall> is a name (start_vm, destroy_vm, ...) or an index (0x12).
  * io and loop take --timeout MS (per access, default 5000) and
@@ -57,7 +61,8 @@ static int print_help(void)
 		"       opts: --timeout MS (per access), --no-upcall; loop: --vary\n"
 		"       hvsimctl mem <vmid> read <gpa> <len> | mem <vmid> write <gpa> <hexbytes>\n"
 		"       hvsimctl ept <vmid> [gpa]\n"
-		"       hvsimctl fault-partial <ops> <ret> [count [skip]]\n");
+		"       hvsimctl fault-partial <ops> <ret> [count [skip]]\n"
+		"       hvsimctl events <vmid> [--since N] [--seq]\n");
 	return 2;
 }
 
@@ -319,6 +324,31 @@ static int cmd_ept(int fd, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_events(int fd, int argc, char **argv)
+{
+	unsigned long long vmid = 0, since = 0;
+	bool have_vmid = false, seq = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--seq")) {
+			seq = true;
+		} else if (!strcmp(argv[i], "--since")) {
+			if (i + 1 == argc || parse_u64(argv[++i], ~0ULL, &since))
+				return -EINVAL;
+		} else if (!have_vmid && strncmp(argv[i], "--", 2)) {
+			if (parse_u64(argv[i], 0xffff, &vmid))
+				return -EINVAL;
+			have_vmid = true;
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (!have_vmid)
+		return -EINVAL;
+	return hvsim_print_events(fd, vmid, since, seq, stdout);
+}
+
 static int cmd_info(int fd)
 {
 	struct hvsim_info info;
@@ -464,6 +494,8 @@ int main(int argc, char **argv)
 		ret = cmd_mem(fd, argc - 2, argv + 2, &status);
 	else if (!strcmp(cmd, "ept"))
 		ret = cmd_ept(fd, argc - 2, argv + 2);
+	else if (!strcmp(cmd, "events"))
+		ret = cmd_events(fd, argc - 2, argv + 2);
 	else
 		ret = -EINVAL;
 	close(fd);

@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/acrn.h>
 
-#define HVSIM_API_VERSION	3
+#define HVSIM_API_VERSION	4
 
 /* VM states, numbered as the hypervisor numbers them */
 #define HVSIM_VM_POWERED_OFF		0
@@ -384,6 +384,62 @@ struct hvsim_ept_info {
 /* The devmem pages mapped in reverse chunk order: not contiguous across chunks. */
 #define HVSIM_MMAP_DEVMEM_REVERSED (3ULL << 32)
 
+/* Length of struct hvsim_event::text, NUL included */
+#define HVSIM_EVENT_TEXT	248
+/* Events kept per VM slot; older ones are dropped */
+#define HVSIM_EVENTS_MAX	256
+
+/**
+ * struct hvsim_event - one thing the simulated hypervisor did (API 4)
+ * @seq:	Sequence number, from 1, counting the events of every slot
+ *		in the order they happened; never reused.
+ * @text:	What happened, NUL-terminated, in the format
+ *		Documentation/simulator.rst lists: a keyword, then
+ *		"name=value" pairs separated by one space, numbers in
+ *		decimal or 0x-prefixed lowercase hex, PCI addresses as
+ *		bb:dd.f, e.g. "msi addr=0xfee01000 data=0x31" or
+ *		"irqline gsi=4 op=raising_pulse".
+ */
+struct hvsim_event {
+	__u64	seq;
+	char	text[HVSIM_EVENT_TEXT];
+};
+
+/**
+ * struct hvsim_events - argument of HVSIM_IOCTL_GET_EVENTS: a VM slot's
+ * event log (API version 4)
+ * @vmid:	In: VM slot: 0 for the Service VM (CPU offlining), 1 to
+ *		max_vms - 1 for a User VM.
+ * @reserved:	Must be 0.
+ * @count:	In: entries @buf has room for, 0 to HVSIM_EVENTS_MAX (0
+ *		only reports @last_seq and @dropped). Out: entries written.
+ * @since:	In: only events with a sequence number above this one
+ *		(0 for all the log holds).
+ * @buf:	In: user address of @count &struct hvsim_event, filled
+ *		oldest first.
+ * @last_seq:	Out: sequence number of the slot's newest event, 0 if the
+ *		log is empty.
+ * @dropped:	Out: events of the slot's log dropped because it was full.
+ *
+ * The simulated hypervisor logs each hypercall it accepts that changes
+ * or reports a VM's devices, interrupts or power states, and the VM's
+ * life cycle (create, start, pause, reset, destroy); refused hypercalls
+ * log nothing. A slot's log starts afresh, @dropped at 0, when a VM is
+ * created in it, and is kept after the VM is destroyed.
+ *
+ * Errors: ENOENT (no such slot), EINVAL (@count too large, @reserved),
+ * EFAULT (bad @buf).
+ */
+struct hvsim_events {
+	__u16	vmid;
+	__u16	reserved;
+	__u32	count;
+	__u64	since;
+	__u64	buf;
+	__u64	last_seq;
+	__u64	dropped;
+};
+
 #define HVSIM_IOCTL_TYPE		0xA2
 
 #define HVSIM_IOCTL_GET_INFO		\
@@ -406,5 +462,7 @@ struct hvsim_ept_info {
 	_IOWR(HVSIM_IOCTL_TYPE, 0xE8, struct hvsim_mem)
 #define HVSIM_IOCTL_GET_EPT		\
 	_IOWR(HVSIM_IOCTL_TYPE, 0xE9, struct hvsim_ept_info)
+#define HVSIM_IOCTL_GET_EVENTS		\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xEA, struct hvsim_events)
 
 #endif /* _UAPI_ACRN_HVSIM_H */
