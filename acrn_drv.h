@@ -18,6 +18,7 @@
 
 #include "hypercall.h"
 
+struct attribute_group;
 struct dentry;
 struct page;
 struct acrn_ioreq_client;
@@ -112,6 +113,10 @@ struct acrn_memseg {
  *		readers need only rcu_read_lock()).
  * @mm_kept:	Failed segments whose pages the hypervisor may still map;
  *		they stay pinned until the VM is destroyed.
+ * @monitor_lock: Serialises VM_INTR_MONITOR calls; protects
+ *		@monitor_page.
+ * @monitor_page: Pinned user page the hypervisor last accepted as the
+ *		interrupt monitor page, or NULL (intr.c).
  *
  * A VM belongs to the file descriptor that created it. The file's lock
  * (see hsm.c) serialises changes to the VM's life cycle; @hv, @vmid,
@@ -138,6 +143,22 @@ struct acrn_vm {
 	struct mutex			mm_lock;	/* see above */
 	struct maple_tree		memsegs;
 	struct list_head		mm_kept;
+
+	struct mutex			monitor_lock;	/* see above */
+	struct page			*monitor_page;
+};
+
+/**
+ * union acrn_pm_result - answer of a PM_GET_CPU_STATE query
+ * @count: PX_CNT, CX_CNT: the number of states (the hypervisor writes the
+ *	   low byte).
+ * @px:	   PX_DATA: one P-state.
+ * @cx:	   CX_DATA: one C-state.
+ */
+union acrn_pm_result {
+	u64			count;
+	struct acrn_pstate_data	px;
+	struct acrn_cstate_data	cx;
 };
 
 /**
@@ -233,6 +254,30 @@ int acrn_vm_gpa_write(struct acrn_vm *vm, u64 gpa, const void *buf,
 		      size_t len);
 void *acrn_vm_gpa_map(struct acrn_vm *vm, u64 gpa, size_t len);
 
+/* intr.c: interrupts */
+void acrn_intr_vm_init(struct acrn_vm *vm);
+void acrn_intr_vm_free(struct acrn_vm *vm);
+int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data);
+int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops);
+int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr);
+
+/* ptdev.c: passthrough and hypervisor-emulated devices */
+int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,
+		       bool set);
+int acrn_vm_pcidev(struct acrn_vm *vm, const struct acrn_pcidev *dev,
+		   bool assign);
+int acrn_vm_mmiodev(struct acrn_vm *vm, const struct acrn_mmiodev *dev,
+		    bool assign);
+int acrn_vm_vdev(struct acrn_vm *vm, const struct acrn_vdev *vdev,
+		 bool create);
+
+/* pm.c: power states */
+int acrn_vm_get_cpu_state(struct acrn_vm *vm, u64 cmd,
+			  union acrn_pm_result *res);
+
+/* cpu.c: the remove_cpu attribute */
+extern const struct attribute_group *acrn_hsm_groups[];
+
 /* ioreq.c: I/O requests */
 int acrn_ioreq_init(void);
 void acrn_ioreq_exit(void);
@@ -289,6 +334,10 @@ int acrn_vm_creation_check(const struct acrn_vm_creation *param);
 int acrn_vcpu_regs_check(const struct acrn_vcpu_regs *regs, u16 vcpu_num);
 
 int acrn_memmap_check(const struct acrn_vm_memmap *m);
+int acrn_irqline_check(u64 ops);
+int acrn_ptdev_irq_check(const struct acrn_ptdev_irq *irq);
+int acrn_pcidev_check(const struct acrn_pcidev *dev);
+int acrn_pm_cmd_len(u64 cmd, u16 vmid, u16 vcpu_num);
 void acrn_mm_run_add(struct acrn_memseg *seg, unsigned long index,
 		     unsigned long pfn);
 

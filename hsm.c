@@ -117,6 +117,123 @@ static long hsm_unset_memseg(struct acrn_vm *vm, unsigned long arg)
 	return acrn_mm_memseg_unset(vm, &m);
 }
 
+static long hsm_inject_msi(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_msi_entry msi;
+
+	if (copy_from_user(&msi, (void __user *)arg, sizeof(msi)))
+		return -EFAULT;
+	return acrn_msi_inject(vm, msi.msi_addr, msi.msi_data);
+}
+
+/* The argument is the user address of the page itself. */
+static long hsm_vm_intr_monitor(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_vm_intr_monitor(vm, arg);
+}
+
+/* The argument is the value itself: gsi in bits 31:0, operation in 63:32. */
+static long hsm_set_irqline(struct acrn_vm *vm, unsigned long arg)
+{
+	return acrn_vm_set_irqline(vm, arg);
+}
+
+static long hsm_ptdev_intr(struct acrn_vm *vm, unsigned long arg, bool set)
+{
+	struct acrn_ptdev_irq irq;
+
+	if (copy_from_user(&irq, (void __user *)arg, sizeof(irq)))
+		return -EFAULT;
+	return acrn_vm_ptdev_intr(vm, &irq, set);
+}
+
+static long hsm_set_ptdev_intr(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_ptdev_intr(vm, arg, true);
+}
+
+static long hsm_reset_ptdev_intr(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_ptdev_intr(vm, arg, false);
+}
+
+static long hsm_pcidev(struct acrn_vm *vm, unsigned long arg, bool assign)
+{
+	struct acrn_pcidev dev;
+
+	if (copy_from_user(&dev, (void __user *)arg, sizeof(dev)))
+		return -EFAULT;
+	return acrn_vm_pcidev(vm, &dev, assign);
+}
+
+static long hsm_assign_pcidev(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_pcidev(vm, arg, true);
+}
+
+static long hsm_deassign_pcidev(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_pcidev(vm, arg, false);
+}
+
+static long hsm_mmiodev(struct acrn_vm *vm, unsigned long arg, bool assign)
+{
+	struct acrn_mmiodev dev;
+
+	if (copy_from_user(&dev, (void __user *)arg, sizeof(dev)))
+		return -EFAULT;
+	return acrn_vm_mmiodev(vm, &dev, assign);
+}
+
+static long hsm_assign_mmiodev(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_mmiodev(vm, arg, true);
+}
+
+static long hsm_deassign_mmiodev(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_mmiodev(vm, arg, false);
+}
+
+static long hsm_vdev(struct acrn_vm *vm, unsigned long arg, bool create)
+{
+	struct acrn_vdev vdev;
+
+	if (copy_from_user(&vdev, (void __user *)arg, sizeof(vdev)))
+		return -EFAULT;
+	return acrn_vm_vdev(vm, &vdev, create);
+}
+
+static long hsm_create_vdev(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_vdev(vm, arg, true);
+}
+
+static long hsm_destroy_vdev(struct acrn_vm *vm, unsigned long arg)
+{
+	return hsm_vdev(vm, arg, false);
+}
+
+/*
+ * The argument points at the u64 command; the answer overwrites it, with
+ * as many bytes as the sub-command defines (8, 32 or 48), even though
+ * the ioctl number declares 8 (as upstream).
+ */
+static long hsm_pm_get_cpu_state(struct acrn_vm *vm, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	union acrn_pm_result res;
+	u64 cmd;
+	int len;
+
+	if (copy_from_user(&cmd, uarg, sizeof(cmd)))
+		return -EFAULT;
+	len = acrn_vm_get_cpu_state(vm, cmd, &res);
+	if (len < 0)
+		return len;
+	return copy_to_user(uarg, &res, len) ? -EFAULT : 0;
+}
+
 static long hsm_create_ioreq_client(struct acrn_vm *vm, unsigned long arg)
 {
 	return acrn_ioreq_default_client_create(vm);
@@ -172,12 +289,24 @@ static const struct hsm_vm_ioctl {
 	{ ACRN_IOCTL_PAUSE_VM,		hsm_pause_vm },
 	{ ACRN_IOCTL_RESET_VM,		hsm_reset_vm },
 	{ ACRN_IOCTL_SET_VCPU_REGS,	hsm_set_vcpu_regs },
+	{ ACRN_IOCTL_INJECT_MSI,	hsm_inject_msi },
+	{ ACRN_IOCTL_VM_INTR_MONITOR,	hsm_vm_intr_monitor },
+	{ ACRN_IOCTL_SET_IRQLINE,	hsm_set_irqline },
 	{ ACRN_IOCTL_SET_MEMSEG,	hsm_set_memseg },
 	{ ACRN_IOCTL_UNSET_MEMSEG,	hsm_unset_memseg },
 	{ ACRN_IOCTL_CREATE_IOREQ_CLIENT, hsm_create_ioreq_client },
 	{ ACRN_IOCTL_DESTROY_IOREQ_CLIENT, hsm_destroy_ioreq_client },
 	{ ACRN_IOCTL_NOTIFY_REQUEST_FINISH, hsm_notify_request_finish },
 	{ ACRN_IOCTL_CLEAR_VM_IOREQ,	hsm_clear_vm_ioreq },
+	{ ACRN_IOCTL_SET_PTDEV_INTR,	hsm_set_ptdev_intr },
+	{ ACRN_IOCTL_RESET_PTDEV_INTR,	hsm_reset_ptdev_intr },
+	{ ACRN_IOCTL_ASSIGN_PCIDEV,	hsm_assign_pcidev },
+	{ ACRN_IOCTL_DEASSIGN_PCIDEV,	hsm_deassign_pcidev },
+	{ ACRN_IOCTL_ASSIGN_MMIODEV,	hsm_assign_mmiodev },
+	{ ACRN_IOCTL_DEASSIGN_MMIODEV,	hsm_deassign_mmiodev },
+	{ ACRN_IOCTL_CREATE_VDEV,	hsm_create_vdev },
+	{ ACRN_IOCTL_DESTROY_VDEV,	hsm_destroy_vdev },
+	{ ACRN_IOCTL_PM_GET_CPU_STATE,	hsm_pm_get_cpu_state },
 };
 
 static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -256,6 +385,7 @@ static struct miscdevice hsm_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "acrn_hsm",
 	.fops	= &hsm_fops,
+	.groups	= acrn_hsm_groups,
 };
 
 static int __init hsm_init(void)

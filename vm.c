@@ -116,6 +116,7 @@ static void acrn_vm_free(struct acrn_vm *vm)
 {
 	acrn_vm_teardown(vm);
 	acrn_mm_vm_free(vm);
+	acrn_intr_vm_free(vm);
 	acrn_ioreq_buffer_unpin(vm);
 	acrn_hv_put(vm->hv);
 	kfree(vm);
@@ -151,6 +152,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 	INIT_LIST_HEAD(&vm->orphan_node);
 	acrn_ioreq_vm_init(vm);
 	acrn_mm_vm_init(vm);
+	acrn_intr_vm_init(vm);
 
 	vm->hv = acrn_hv_get();
 	if (IS_ERR(vm->hv)) {
