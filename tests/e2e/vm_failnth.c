@@ -223,4 +223,107 @@ TEST_F(failnth, lifecycle)
 	close(fd);
 }
 
+/* Sequence number of the newest event in VM vmid's simulator log. */
+static __u64 last_event(int sim, unsigned int vmid)
+{
+	__u64 last = 0;
+
+	if (hvsim_get_events(sim, vmid, 0, NULL, 0, NULL, &last))
+		return ~0ULL;
+	return last;
+}
+
+/*
+ * The interrupt, device and PM ioctls: each injected failure ends in
+ * ENOMEM or EFAULT before the hypervisor hears of it (no event in the
+ * simulator's log), except PM's copy of the answer back; the call
+ * without a failure succeeds with one event. (VM_INTR_MONITOR pins a
+ * populated page on the fast path: it reaches no fault site.)
+ */
+TEST_F(failnth, device_ioctls)
+{
+	struct acrn_msi_entry msi = { .msi_addr = 0xfee00000, .msi_data = 0x31 };
+	struct acrn_vdev vdev = { .slot = 0x20 };
+	struct acrn_vm_creation cv;
+	struct {
+		const char *name;
+		unsigned long cmd;
+		void *arg;
+		__u64 *pm;
+	} calls[] = {
+		{ "INJECT_MSI", ACRN_IOCTL_INJECT_MSI, &msi, NULL },
+		{ "VM_INTR_MONITOR", ACRN_IOCTL_VM_INTR_MONITOR, NULL, NULL },
+		{ "CREATE_VDEV", ACRN_IOCTL_CREATE_VDEV, &vdev, NULL },
+		{ "DESTROY_VDEV", ACRN_IOCTL_DESTROY_VDEV, &vdev, NULL },
+		{ "PM_GET_CPU_STATE", ACRN_IOCTL_PM_GET_CPU_STATE, NULL, NULL },
+	};
+	int n, fd, ret, err, injected;
+	__u64 before, pm;
+	void *page;
+	size_t i;
+
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	calls[1].arg = page;
+	calls[4].arg = &pm;
+	calls[4].pm = &pm;
+	/* MCS9900 vUART, a virtual device id the hypervisor knows */
+	vdev.id.fields.vendor = 0x9710;
+	vdev.id.fields.device = 0x9900;
+
+	fd = open(HSM_DEV, O_RDWR);
+	ASSERT_LE(0, fd);
+	creation(&cv, self->ioreq);
+	ASSERT_EQ(0, ioctl(fd, ACRN_IOCTL_CREATE_VM, &cv));
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		for (n = 1; n < MAX_SITES; n++) {
+			/* CX_CNT of vCPU 0 */
+			pm = (__u64)cv.vmid << 24 | 2;
+			before = last_event(self->sim, cv.vmid);
+			arm(self->nth, n);
+			ret = ioctl(fd, calls[i].cmd, calls[i].arg);
+			err = errno;
+			injected = fired(self->nth);
+
+			if (ret == 0) {
+				EXPECT_EQ(before + 1, last_event(self->sim, cv.vmid))
+					TH_LOG("%s site %d", calls[i].name, n);
+			} else {
+				EXPECT_TRUE(err == ENOMEM || err == EFAULT)
+					TH_LOG("%s site %d: %s", calls[i].name, n,
+					       strerror(err));
+				/*
+				 * A query has no effect to undo: PM may fail
+				 * copying its answer back after the hypercall.
+				 */
+				if (!calls[i].pm || err != EFAULT)
+					EXPECT_EQ(before, last_event(self->sim, cv.vmid))
+						TH_LOG("%s site %d reached the hypervisor",
+						       calls[i].name, n);
+				if (calls[i].pm)
+					EXPECT_EQ((__u64)cv.vmid << 24 | 2, pm);
+			}
+			/* Undo a success so the next attempt can succeed. */
+			if (ret == 0 && injected &&
+			    calls[i].cmd == ACRN_IOCTL_CREATE_VDEV)
+				EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_DESTROY_VDEV, &vdev));
+			if (ret == 0 && injected &&
+			    calls[i].cmd == ACRN_IOCTL_DESTROY_VDEV)
+				EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_CREATE_VDEV, &vdev));
+			if (!injected) {
+				EXPECT_EQ(0, ret) TH_LOG("%s: %s", calls[i].name,
+							 strerror(err));
+				break;
+			}
+		}
+		EXPECT_LT(n, MAX_SITES);
+		TH_LOG("%s: %d fault sites", calls[i].name, n - 1);
+	}
+	EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_DESTROY_VM));
+	close(fd);
+	munmap(page, 4096);
+}
+
 TEST_HARNESS_MAIN
