@@ -13,7 +13,14 @@
  * writes):
  *
  *   0x3f8-0x3ff     16550 UART (COM1). What the guest transmits is printed
- *                   line by line as "guest console: <text>".
+ *                   line by line as "guest console: <text>". Its one
+ *                   interrupt, THR empty, becomes pending when the guest
+ *                   sets IER bit 1 and after each byte sent with that bit
+ *                   set; sample-dm then pulses IRQ 4 (SET_IRQLINE,
+ *                   RAISING_PULSE, as acrn-dm's LPC UART) and prints
+ *                   "uart: IER=0x02, raising IRQ 4". Reading IIR reports
+ *                   it (0x02, else 0x01 for none; 0xc0 added with the
+ *                   FIFOs on) and clears it.
  *   PCI 00:03.0     a sample device, vendor 0xacd0 (made up: no vendor has
  *                   it) device 0x0001, class 0xff0000 (unclassified), BAR0:
  *                   4 KiB of 32-bit memory at 0xc0000000. The guest reaches
@@ -26,14 +33,14 @@
  *                   RAM there (at most 255 bytes) as "guest memory at
  *                   0x<gpa>: <text>". The device model reads it from its
  *                   own mapping of guest RAM, as virtio devices do.
+ *   0x404           ACPI PM1a_CNT: writing SLP_EN with SLP_TYP 5 (S5, i.e.
+ *                   the 16-bit value 0x3400) powers the VM off.
  *
  * Guest RAM: 16 MiB at guest physical address 0, from a 2 MiB hugetlb
  * memfd if the kernel has free hugepages (as acrn-dm does), else from
  * ordinary memory, given to the VM with SET_MEMSEG. As acrn-dm does,
  * sample-dm unmaps it before DESTROY_VM; the HSM keeps the pages pinned
  * until the VM is gone.
- *   0x404           ACPI PM1a_CNT: writing SLP_EN with SLP_TYP 5 (S5, i.e.
- *                   the 16-bit value 0x3400) powers the VM off.
  *
  * The I/O path is the one of ACRN's acrn-dm: CREATE_IOREQ_CLIENT and
  * START_VM, then a vCPU thread blocks in ATTACH_IOREQ_CLIENT, emulates
@@ -156,14 +163,25 @@ static void report_unhandled(const char *type, unsigned int dir, uint64_t addr,
 
 #define UART_BASE		0x3f8
 #define UART_PORTS		8
+#define UART_IRQ		4	/* COM1's ISA interrupt line */
+#define UART_IER_THRI		0x02	/* interrupt when THR is empty */
 #define UART_LCR_DLAB		0x80	/* registers 0 and 1 are the divisor */
 #define UART_IIR_NO_INT		0x01
+#define UART_IIR_THRI		0x02	/* source: THR empty */
 #define UART_IIR_FIFO		0xc0	/* FIFOs enabled (FCR bit 0) */
 #define UART_LSR_THRE		0x20	/* ready for the next byte... */
 #define UART_LSR_TEMT		0x40	/* ...and everything sent */
 
+/*
+ * ACRN_IOCTL_SET_IRQLINE's operation, in bits 63:32 of its value: a
+ * pulse on the line, as acrn-dm's LPC UART raises its ISA interrupt.
+ * <linux/acrn.h> has no name for it.
+ */
+#define IRQLINE_RAISING_PULSE	2
+
 static struct {
 	uint8_t ier, fcr, lcr, mcr, scr, dll, dlm;
+	bool thre_pending;	/* THR-empty interrupt not yet seen in IIR */
 	char line[128];
 	size_t len;
 } uart;
@@ -174,9 +192,29 @@ static void uart_flush(void)
 	uart.len = 0;
 }
 
+/*
+ * The THR-empty interrupt became pending (THR is always empty: a byte is
+ * sent as soon as it is written): pulse IRQ 4, as acrn-dm's LPC UART
+ * does with SET_IRQLINE.
+ */
+static void uart_thre_interrupt(void)
+{
+	uint64_t line = (uint64_t)IRQLINE_RAISING_PULSE << 32 | UART_IRQ;
+
+	uart.thre_pending = true;
+	printf("sample-dm: uart: IER=0x%02x, raising IRQ %u\n", uart.ier,
+	       UART_IRQ);
+	if (ioctl(hsm_fd, ACRN_IOCTL_SET_IRQLINE, (unsigned long)line))
+		printf("sample-dm: SET_IRQLINE IRQ %u: %s\n", UART_IRQ,
+		       strerror(errno));
+}
+
 /* A byte written to the transmit holding register. */
 static void uart_transmit(uint8_t c)
 {
+	/* It leaves THR at once: THR empty again, a new interrupt. */
+	if (uart.ier & UART_IER_THRI)
+		uart_thre_interrupt();
 	if (c == '\n') {
 		uart_flush();
 		return;
@@ -188,6 +226,35 @@ static void uart_transmit(uint8_t c)
 		uart_flush();
 }
 
+/*
+ * IIR: the pending interrupt (THR empty is the only source here). As on
+ * a 16550, reading IIR while it reports THR empty clears that interrupt.
+ */
+static uint8_t uart_read_iir(void)
+{
+	uint8_t fifo = uart.fcr & 1 ? UART_IIR_FIFO : 0;
+
+	if (!uart.thre_pending)
+		return UART_IIR_NO_INT | fifo;
+	uart.thre_pending = false;
+	return UART_IIR_THRI | fifo;
+}
+
+/*
+ * IER: enabling the THR-empty interrupt (0 to 1) with THR empty makes it
+ * pending at once; disabling it drops a pending one.
+ */
+static void uart_write_ier(uint8_t v)
+{
+	bool was_on = uart.ier & UART_IER_THRI;
+
+	uart.ier = v & 0x0f;
+	if (!(uart.ier & UART_IER_THRI))
+		uart.thre_pending = false;
+	else if (!was_on)
+		uart_thre_interrupt();
+}
+
 static uint8_t uart_read(unsigned int reg)
 {
 	bool dlab = uart.lcr & UART_LCR_DLAB;
@@ -197,8 +264,8 @@ static uint8_t uart_read(unsigned int reg)
 		return dlab ? uart.dll : 0;	/* RBR: the guest gets no input */
 	case 1:
 		return dlab ? uart.dlm : uart.ier;
-	case 2:					/* IIR: nothing to report */
-		return UART_IIR_NO_INT | (uart.fcr & 1 ? UART_IIR_FIFO : 0);
+	case 2:					/* IIR */
+		return uart_read_iir();
 	case 3:
 		return uart.lcr;
 	case 4:
@@ -227,7 +294,7 @@ static void uart_write(unsigned int reg, uint8_t v)
 		if (dlab)
 			uart.dlm = v;
 		else
-			uart.ier = v & 0x0f;
+			uart_write_ier(v);
 		break;
 	case 2:
 		uart.fcr = v;

@@ -7,6 +7,11 @@
 #  - the UART's THR writes (from vCPU 1, so slots other than 0 are
 #    scanned) are printed as a "guest console:" line; LSR reads 0x60,
 #    LCR and SCR keep what was written;
+#  - the UART's THR-empty interrupt: the guest setting IER bit 1 makes
+#    sample-dm pulse IRQ 4 once (exactly one new "irqline gsi=4
+#    op=raising_pulse" in the simulator's event log of the VM), IIR
+#    reports it (0xc2, FIFOs on) and the read clears it (0xc1); each
+#    byte sent with the bit set raises it again; IER=0 raises nothing;
 #  - PCI configuration space through 0xcf8/0xcfc: the address latch, the
 #    ids and class of 00:03.0, a 16-bit read at 0xcfe, all ones for empty
 #    slots and with the enable bit clear, BAR0 sizing;
@@ -32,7 +37,7 @@ DM=sample-dm
 DMOUT=/tmp/demo_dm.dm
 VM=demo-dm
 
-tap_plan 35
+tap_plan 42
 
 # start_dm <name>: sample-dm --wait in the background, output in $DMOUT;
 # sets dm (its pid) and vmid once the VM runs.
@@ -91,6 +96,52 @@ uart_init() {
 		wr 0 pio 0x3fb 1 0x03 && wr 0 pio 0x3fa 1 0x07
 }
 
+# The simulator's event log of the VM (hvsimctl events): mark_events
+# notes its newest sequence number; new_events <n> <regex> checks that
+# exactly <n> events were logged since, all matching <regex>.
+mark_events() {
+	ev=$(hvsimctl events "$vmid" --seq) || return 1
+	seq0=$(echo "$ev" | awk 'END { print $1 + 0 }')
+}
+
+new_events() {
+	ev=$(hvsimctl events "$vmid" --since "$seq0") || return 1
+	lines=$(echo "$ev" | grep -c .)
+	match=$(echo "$ev" | grep -c "$2")
+	[ "$lines" = "$1" ] && [ "$match" = "$1" ] && return 0
+	echo "want $1 new events matching \"$2\", got $lines:"
+	echo "$ev"
+	return 1
+}
+
+IRQ4="^irqline gsi=4 op=raising_pulse$"
+
+# wr_events <n> <vcpu> <pio|mmio> <address> <size> <value>: the write
+# adds <n> IRQ 4 pulses to the event log and nothing else.
+wr_events() {
+	want=$1
+	shift
+	mark_events && wr "$@" && new_events "$want" "$IRQ4"
+}
+
+# puts_events <n> <vcpu> <text>: as wr_events, for a line to the UART.
+puts_events() {
+	want=$1
+	shift
+	mark_events && puts "$@" && new_events "$want" "$IRQ4"
+}
+
+# iir_reads <want...>: IIR reads these values, one read each.
+iir_reads() {
+	for v; do
+		reads "$v" 0 pio 0x3fa 1 || return 1
+	done
+}
+
+ier_off() {
+	wr_events 0 0 pio 0x3f9 1 0 && iir_reads 0xc1
+}
+
 # latch_reads <want> <configuration address> <port> <size>: write the
 # address to 0xcf8, then a read of <port> returns <want>.
 latch_reads() {
@@ -133,6 +184,15 @@ run "uart: SCR keeps its value" keeps pio 0x3ff 1 0xa5
 run "uart: LSR reads 0x60 (transmitter empty)" reads 0x60 0 pio 0x3fd 1
 run "uart: IIR reads 0xc1 (FIFOs on, no interrupt)" reads 0xc1 0 pio 0x3fa 1
 run "uart: a line written by vCPU 1" puts 1 "hi from vCPU 1"
+run "uart: IER=0x02 (THR empty) pulses IRQ 4 once" \
+	wr_events 1 0 pio 0x3f9 1 0x02
+run "uart: IER reads 0x02" reads 0x02 0 pio 0x3f9 1
+run "uart: IIR reads 0xc2 (THR empty), then 0xc1 (the read cleared it)" \
+	iir_reads 0xc2 0xc1
+run "uart: each byte sent with IER bit 1 set pulses IRQ 4 (2 for \"i\\n\")" \
+	puts_events 2 0 "i"
+run "uart: IIR reads 0xc2 after the byte, then 0xc1" iir_reads 0xc2 0xc1
+run "uart: IER=0 raises nothing, IIR reads 0xc1" ier_off
 
 run "pci: 0xcf8 reads back the latched address" latch_reads 0x80001800 0x80001800 0xcf8 4
 run "pci: 00:03.0 vendor and device ids" latch_reads 0x0001acd0 0x80001800 0xcfc 4
@@ -162,6 +222,8 @@ run "pio: the PM1a_CNT poweroff write completes (or is canceled by the poweroff)
 run "sample-dm exits 0 after the guest powered off" dm_exited
 
 run "sample-dm printed the guest's line" dm_printed "^guest console: hi from vCPU 1$"
+run "sample-dm printed that it raised IRQ 4" \
+	dm_printed "^sample-dm: uart: IER=0x02, raising IRQ 4$"
 run "sample-dm printed the scratch register write" \
 	dm_printed "scratch register <- 0x600dcafe"
 run "sample-dm printed the guest's text from its RAM" \

@@ -7,7 +7,9 @@
 # it would trap a vCPU's in/out or MMIO instruction, the HSM hands it to
 # sample-dm, and the value sample-dm returns comes back here.
 #
-# The guest: greets through the 16550 UART at 0x3f8, probes PCI
+# The guest: greets through the 16550 UART at 0x3f8, enables its
+# THR-empty interrupt (sample-dm pulses IRQ 4, which the simulator's
+# event log of the VM shows at the end), probes PCI
 # configuration space through 0xcf8/0xcfc, finds sample-dm's device at
 # 00:03.0 and sizes its BAR, uses the scratch register in that BAR, puts
 # a line in its RAM for the device's doorbell and powers off through
@@ -110,6 +112,18 @@ serial_init() {
 	expect "UART LSR" 0x60 pio 0x3fd 1
 }
 
+# The UART's interrupt, as the 8250 driver starts sending: IER bit 1 on
+# with THR empty makes sample-dm pulse IRQ 4 (SET_IRQLINE); the handler
+# reads IIR (THR empty, FIFOs on; the read clears it) and, with nothing
+# more to send, turns the interrupt off again.
+serial_irq() {
+	wr pio 0x3f9 1 0x02 &&		# IER: interrupt when THR is empty
+	expect "UART IIR" 0xc2 pio 0x3fa 1 &&
+	expect "UART IIR after reading it" 0xc1 pio 0x3fa 1 &&
+	wr pio 0x3f9 1 0 &&		# IER: no interrupts
+	puts "serial: THR empty interrupt on IRQ 4"
+}
+
 # Finds the first device on bus 0; sets dev.
 pci_scan() {
 	wr pio 0xcf8 4 0x80000000 &&
@@ -181,6 +195,7 @@ guest() {
 	serial_init || return 1
 	puts "Hello from the sample guest of VM $vmid" &&
 	puts "serial: 16550 at 0x3f8" &&
+	serial_irq &&
 	pci_scan && pci_bar0 && scratch && ram &&
 	puts "Powering off." &&
 	poweroff
@@ -205,6 +220,18 @@ kill -0 $dm 2>/dev/null && kill -KILL $dm && bad "sample-dm did not exit"
 wait $dm || bad "sample-dm exit status $?"
 left=$(hvsimctl vms)
 [ -z "$left" ] || bad "VMs left: $left"
+
+# The slot's log outlives the VM: its whole life, with the IRQ 4 pulse.
+if [ -n "$vmid" ]; then
+	echo
+	echo "== hvsimctl events $vmid: what the simulator did for the VM"
+	events=$(hvsimctl events "$vmid") || bad "hvsimctl events $vmid"
+	echo "$events"
+	case $events in
+	*"irqline gsi=4 op=raising_pulse"*) ;;
+	*) bad "no IRQ 4 pulse in the event log" ;;
+	esac
+fi
 
 echo
 echo "== hypercalls the simulator saw"
