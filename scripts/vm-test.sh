@@ -57,11 +57,16 @@ python3 "$top/scripts/mkinitramfs.py" "$out/initramfs.cpio.gz" "$spec" ||
 # A 1 GiB hugepage can only be reserved at boot and needs RAM above 4 GiB
 # (the initramfs sits just below 2 GiB): ACRN_HSM_GIANT=1 adds one, for
 # ram_1g, which skips without it (make bench measures it on every run).
+#
+# slub_debug=P fills kmalloc memory with 0x6b when it is freed and when a
+# slab is made, so a buffer that should have been zeroed and was not
+# shows garbage every time instead of by chance (the PM query's answer
+# buffer, for instance); KASAN does not initialise memory.
 start=$(date +%s)
-args=
+args="slub_debug=P,kmalloc-*"
 mem=1024
 if [ "${ACRN_HSM_BIG:-0}" = 1 ]; then
-	args="acrn_test.big=1"
+	args="$args acrn_test.big=1"
 	mem=2048
 fi
 if [ "${ACRN_HSM_GIANT:-0}" = 1 ]; then
