@@ -55,6 +55,11 @@ targets=$(build_targets)
 record "debug kernels built" $?
 [ "$failed" = 0 ] || finish
 
+# checkpatch (one perl process) runs while the modules build.
+mkdir -p "$top/.build"
+checkpatch >"$top/.build/checkpatch.out" 2>&1 &
+checkpatch_pid=$!
+
 declare -A built
 while read -r name kdir; do
 	log "check: modules for $name"
@@ -64,11 +69,13 @@ while read -r name kdir; do
 	[ "$rc" = 0 ] && built[$name]=$kdir
 done <<<"$targets"
 
-checkpatch
-record "checkpatch --strict" $?
+wait $checkpatch_pid
+rc=$?
+cat "$top/.build/checkpatch.out"
+record "checkpatch --strict" $rc
 
 log "check: userspace"
-make -s tools tests
+make -s -j"$(nproc)" tools tests
 record "tools and e2e programs build" $?
 
 for t in tests/host/*.sh; do
@@ -79,6 +86,11 @@ for t in tests/host/*.sh; do
 	add_counts "$(basename "$t")" <<<"$out"
 done
 
+# The two VMs run at the same time when there are two CPUs or more: a
+# TCG guest keeps about one host CPU busy (its tests are mostly one
+# process at a time), and the VM tests are most of make check's time.
+# Their output is shown per VM, in order, once both are done.
+declare -A vm_pid
 for v in 6.1 6.12; do
 	name=debug-$v
 	if [ -z "${built[$name]:-}" ]; then
@@ -90,10 +102,17 @@ for v in 6.1 6.12; do
 	# quicker: it costs half a minute and a bigger VM.
 	big=0
 	[ "$v" = 6.1 ] && big=1
-	out=$(ACRN_HSM_BIG=$big scripts/vm-test.sh "$name" "${built[$name]}" \
-		"$top/.build/$name" "$top/.build/vm-$v" 2>&1)
-	echo "$out"
-	add_counts "VM tests on $name" <<<"$out"
+	ACRN_HSM_BIG=$big scripts/vm-test.sh "$name" "${built[$name]}" \
+		"$top/.build/$name" "$top/.build/vm-$v" >"$top/.build/vm-$v.out" 2>&1 &
+	vm_pid[$v]=$!
+	[ "$(nproc)" -ge 2 ] || wait "${vm_pid[$v]}"
+done
+for v in 6.1 6.12; do
+	[ -n "${vm_pid[$v]:-}" ] || continue
+	wait "${vm_pid[$v]}"
+	log "check: VM tests on debug-$v: done"
+	cat "$top/.build/vm-$v.out"
+	add_counts "VM tests on debug-$v" <"$top/.build/vm-$v.out"
 done
 
 finish
