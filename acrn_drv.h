@@ -222,6 +222,11 @@ const struct acrn_hv_backend *acrn_hv_get(void);
 void acrn_hv_put(const struct acrn_hv_backend *hv);
 int acrn_hv_errno(long ret, int refused);
 
+/* An hcall_*() wrapper whose argument is a kernel buffer's physical address */
+typedef long (*acrn_vm_hcall_t)(u16 vmid, u64 arg);
+int acrn_hv_call_copy(acrn_vm_hcall_t hcall, u16 vmid, const void *arg,
+		      size_t len, int refused);
+
 #if IS_ENABLED(CONFIG_ACRN_GUEST)
 const struct acrn_hv_backend *acrn_hv_vmcall_probe(void);
 #else

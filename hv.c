@@ -15,9 +15,11 @@
  */
 
 #include <linux/errno.h>
+#include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "acrn_drv.h"
@@ -79,6 +81,36 @@ int acrn_hv_errno(long ret, int refused)
 	default:
 		return -EIO;
 	}
+}
+
+/**
+ * acrn_hv_call_copy() - issue a VM hypercall on a kernel copy of its argument
+ * @hcall:   hcall_*() wrapper taking the vmid and a Service VM physical
+ *	     address.
+ * @vmid:    VM id.
+ * @arg:     The argument.
+ * @len:     Its size.
+ * @refused: Errno for the hypervisor's refusal (-1), as for acrn_hv_errno().
+ *
+ * The hypervisor reads the argument by physical address, so it must live
+ * in the direct map: a kmalloc()ed copy, never the caller's stack.
+ *
+ * Context: Process context.
+ * Return: 0, -ENOMEM, or an errno from acrn_hv_errno().
+ */
+int acrn_hv_call_copy(acrn_vm_hcall_t hcall, u16 vmid, const void *arg,
+		      size_t len, int refused)
+{
+	void *copy;
+	long ret;
+
+	copy = kmemdup(arg, len, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	ret = hcall(vmid, virt_to_phys(copy));
+	kfree(copy);
+
+	return acrn_hv_errno(ret, refused);
 }
 
 /**

@@ -11,7 +11,6 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
 #include <kunit/visibility.h>
 
 #include "acrn_drv.h"
@@ -28,19 +27,10 @@
  */
 int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data)
 {
-	struct acrn_msi_entry *msi;
-	long ret;
+	struct acrn_msi_entry msi = { .msi_addr = msi_addr, .msi_data = msi_data };
 
-	/* The hypervisor reads it by physical address: not the stack. */
-	msi = kmalloc(sizeof(*msi), GFP_KERNEL);
-	if (!msi)
-		return -ENOMEM;
-	msi->msi_addr = msi_addr;
-	msi->msi_data = msi_data;
-	ret = hcall_inject_msi(vm->vmid, virt_to_phys(msi));
-	kfree(msi);
-
-	return acrn_hv_errno(ret, -EINVAL);
+	return acrn_hv_call_copy(hcall_inject_msi, vm->vmid, &msi, sizeof(msi),
+				 -EINVAL);
 }
 
 /**

@@ -9,29 +9,9 @@
  * hands the rest over in a kernel copy.
  */
 
-#include <linux/io.h>
-#include <linux/slab.h>
 #include <kunit/visibility.h>
 
 #include "acrn_drv.h"
-
-typedef long (*acrn_dev_hcall_t)(u16 vmid, u64 arg);
-
-/* Give the hypervisor a kernel copy of @arg; -1 means a bad argument. */
-static int acrn_dev_call(struct acrn_vm *vm, acrn_dev_hcall_t hcall,
-			 const void *arg, size_t len)
-{
-	void *copy;
-	long ret;
-
-	copy = kmemdup(arg, len, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	ret = hcall(vm->vmid, virt_to_phys(copy));
-	kfree(copy);
-
-	return acrn_hv_errno(ret, -EINVAL);
-}
 
 /**
  * acrn_ptdev_irq_check() - validate a SET_PTDEV_INTR/RESET_PTDEV_INTR argument
@@ -79,8 +59,9 @@ int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,
 
 	if (ret)
 		return ret;
-	return acrn_dev_call(vm, set ? hcall_set_ptdev_intr :
-				   hcall_reset_ptdev_intr, irq, sizeof(*irq));
+	return acrn_hv_call_copy(set ? hcall_set_ptdev_intr :
+				 hcall_reset_ptdev_intr, vm->vmid, irq,
+				 sizeof(*irq), -EINVAL);
 }
 
 /**
@@ -101,8 +82,9 @@ int acrn_vm_pcidev(struct acrn_vm *vm, const struct acrn_pcidev *dev,
 
 	if (ret)
 		return ret;
-	return acrn_dev_call(vm, assign ? hcall_assign_pcidev :
-				      hcall_deassign_pcidev, dev, sizeof(*dev));
+	return acrn_hv_call_copy(assign ? hcall_assign_pcidev :
+				 hcall_deassign_pcidev, vm->vmid, dev,
+				 sizeof(*dev), -EINVAL);
 }
 
 /**
@@ -118,8 +100,9 @@ int acrn_vm_pcidev(struct acrn_vm *vm, const struct acrn_pcidev *dev,
 int acrn_vm_mmiodev(struct acrn_vm *vm, const struct acrn_mmiodev *dev,
 		    bool assign)
 {
-	return acrn_dev_call(vm, assign ? hcall_assign_mmiodev :
-				      hcall_deassign_mmiodev, dev, sizeof(*dev));
+	return acrn_hv_call_copy(assign ? hcall_assign_mmiodev :
+				 hcall_deassign_mmiodev, vm->vmid, dev,
+				 sizeof(*dev), -EINVAL);
 }
 
 /**
@@ -135,6 +118,7 @@ int acrn_vm_mmiodev(struct acrn_vm *vm, const struct acrn_mmiodev *dev,
 int acrn_vm_vdev(struct acrn_vm *vm, const struct acrn_vdev *vdev,
 		 bool create)
 {
-	return acrn_dev_call(vm, create ? hcall_create_vdev :
-				      hcall_destroy_vdev, vdev, sizeof(*vdev));
+	return acrn_hv_call_copy(create ? hcall_create_vdev :
+				 hcall_destroy_vdev, vm->vmid, vdev,
+				 sizeof(*vdev), -EINVAL);
 }

@@ -362,19 +362,11 @@ int acrn_vm_reset(struct acrn_vm *vm)
  */
 int acrn_vm_set_vcpu_regs(struct acrn_vm *vm, const struct acrn_vcpu_regs *regs)
 {
-	struct acrn_vcpu_regs *hc_regs;
 	int ret;
 
 	ret = acrn_vcpu_regs_check(regs, vm->vcpu_num);
 	if (ret)
 		return ret;
-
-	hc_regs = kmemdup(regs, sizeof(*regs), GFP_KERNEL);
-	if (!hc_regs)
-		return -ENOMEM;
-	ret = acrn_hv_errno(hcall_set_vcpu_regs(vm->vmid, virt_to_phys(hc_regs)),
-			    -EINVAL);
-	kfree(hc_regs);
-
-	return ret;
+	return acrn_hv_call_copy(hcall_set_vcpu_regs, vm->vmid, regs,
+				 sizeof(*regs), -EINVAL);
 }
