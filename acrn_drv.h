@@ -172,14 +172,22 @@ union acrn_pm_result {
  * context with &acrn_vm.ioreq_lock held (it must not sleep nor call the
  * client API), or a worker when the upcall's budget is spent; otherwise
  * always a worker, in process context with no lock held.
- * Return: 0, or a negative errno: the request is completed anyway and a
- * read returns all ones.
+ * Return: 0: the request is completed. A negative errno: it is completed
+ * anyway and a read returns all ones. ACRN_IOREQ_PASS (@req left
+ * unchanged): the client does not serve this access after all; it goes
+ * to the device model's client, or is completed unhandled if the VM has
+ * none. ACRN_IOREQ_DEFER, in hard-IRQ context only: call the handler
+ * again from a worker.
  */
 typedef int (*acrn_ioreq_handler_t)(struct acrn_ioreq_client *client,
 				    struct acrn_io_request *req);
 
 /* The handler may run in the upcall, in hard-IRQ context. */
 #define ACRN_IOREQ_CLIENT_IRQSAFE	BIT(0)
+
+/* acrn_ioreq_handler_t results besides 0 and a negative errno */
+#define ACRN_IOREQ_PASS			1
+#define ACRN_IOREQ_DEFER		2
 
 /**
  * struct acrn_ioreq_stats - counters of the request path (debugfs "stats")
@@ -192,6 +200,8 @@ typedef int (*acrn_ioreq_handler_t)(struct acrn_ioreq_client *client,
  * @kernel_completed: Requests the kernel completed without a client
  *		      (PCI address port, disabled PCI access, invalid request,
  *		      CLEAR_VM_IOREQ, destroyed client).
+ * @kernel_passed:    Requests an in-kernel client passed on to the device
+ *		      model (ACRN_IOREQ_PASS).
  * @notifies:	      Completion hypercalls issued.
  *
  * One instance per CPU, so counting costs the request path no shared
@@ -205,6 +215,7 @@ struct acrn_ioreq_stats {
 	u64	kernel_inline;
 	u64	kernel_deferred;
 	u64	kernel_completed;
+	u64	kernel_passed;
 	u64	notifies;
 };
 

@@ -5,7 +5,7 @@
  * /sys/kernel/debug/acrn_hsm/stats   one "<name> <count>" line per counter
  * /sys/kernel/debug/acrn_hsm/kclients
  *	write one command:
- *	  create <vmid> <name> irq|thread|fail <value>
+ *	  create <vmid> <name> irq|thread|fail|pass|tpass|defer <value>
  *	  add <name> pio|mmio <start> <end>
  *	  del <name> pio|mmio <start> <end>
  *	  destroy <name>
@@ -13,7 +13,10 @@
  *
  * A test client is an in-kernel client that answers reads with <value>
  * and counts what it sees: "irq" runs in the upcall (IRQ-safe), "thread"
- * in a worker, "fail" in the upcall and fails every request. The tests
+ * in a worker, "fail" in the upcall and fails every request, "pass" in
+ * the upcall and "tpass" in a worker pass every request on to the device
+ * model, and "defer" defers every request from the upcall to a worker,
+ * which answers it (it counts only there). The tests
  * use them to drive the in-kernel client path from userspace; ioeventfd
  * is the real user of that path. Test clients die with their VM.
  *
@@ -34,13 +37,29 @@
 
 #define ACRN_DBG_CMD_MAX	128
 
-enum acrn_dbg_mode { ACRN_DBG_IRQ, ACRN_DBG_THREAD, ACRN_DBG_FAIL };
+enum acrn_dbg_mode {
+	ACRN_DBG_IRQ,
+	ACRN_DBG_THREAD,
+	ACRN_DBG_FAIL,
+	ACRN_DBG_PASS,
+	ACRN_DBG_TPASS,
+	ACRN_DBG_DEFER,
+};
 
 static const char * const acrn_dbg_modes[] = {
 	[ACRN_DBG_IRQ]		= "irq",
 	[ACRN_DBG_THREAD]	= "thread",
 	[ACRN_DBG_FAIL]		= "fail",
+	[ACRN_DBG_PASS]		= "pass",
+	[ACRN_DBG_TPASS]	= "tpass",
+	[ACRN_DBG_DEFER]	= "defer",
 };
+
+/* Modes whose handler runs in a worker only */
+static bool acrn_dbg_threaded(enum acrn_dbg_mode mode)
+{
+	return mode == ACRN_DBG_THREAD || mode == ACRN_DBG_TPASS;
+}
 
 /**
  * struct acrn_dbg_client - a test in-kernel client
@@ -92,8 +111,11 @@ static int acrn_dbg_handler(struct acrn_ioreq_client *client,
 	bool mmio = req->type == ACRN_IOREQ_TYPE_MMIO;
 	unsigned long flags;
 
-	if (dc->mode == ACRN_DBG_THREAD)
+	if (acrn_dbg_threaded(dc->mode))
 		might_sleep();
+	/* Inline handlers run under the VM's ioreq_lock, interrupts off. */
+	if (dc->mode == ACRN_DBG_DEFER && irqs_disabled())
+		return ACRN_IOREQ_DEFER;
 
 	spin_lock_irqsave(&dc->lock, flags);
 	if (read)
@@ -113,6 +135,8 @@ static int acrn_dbg_handler(struct acrn_ioreq_client *client,
 
 	if (dc->mode == ACRN_DBG_FAIL)
 		return -EIO;
+	if (dc->mode == ACRN_DBG_PASS || dc->mode == ACRN_DBG_TPASS)
+		return ACRN_IOREQ_PASS;
 	if (!read)
 		return 0;
 	if (mmio)
@@ -147,7 +171,7 @@ static int acrn_dbg_attach(struct acrn_vm *vm, void *arg)
 		goto unlock;
 	}
 	client = acrn_ioreq_client_create(vm, dc->name, acrn_dbg_handler, dc,
-					  dc->mode == ACRN_DBG_THREAD ? 0 :
+					  acrn_dbg_threaded(dc->mode) ? 0 :
 					  ACRN_IOREQ_CLIENT_IRQSAFE);
 	if (IS_ERR(client)) {
 		ret = PTR_ERR(client);
@@ -337,6 +361,7 @@ static int acrn_dbg_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "kernel_inline %llu\n", st.kernel_inline);
 	seq_printf(m, "kernel_deferred %llu\n", st.kernel_deferred);
 	seq_printf(m, "kernel_completed %llu\n", st.kernel_completed);
+	seq_printf(m, "kernel_passed %llu\n", st.kernel_passed);
 	seq_printf(m, "notifies %llu\n", st.notifies);
 	return 0;
 }

@@ -19,7 +19,9 @@
  *         it or rewrites it as a PCICFG request;
  *       - the oldest in-kernel client with a matching range gets it: an
  *         IRQ-safe handler runs right there (up to a budget per upcall),
- *         any other handler runs in a worker;
+ *         any other handler runs in a worker; a handler may pass the
+ *         request on to the device model (ACRN_IOREQ_PASS), and an
+ *         IRQ-safe one may ask for the worker (ACRN_IOREQ_DEFER);
  *       - else the device model's client gets it: PROCESSING (release),
  *         pending bit, and the sleeping ATTACH is woken directly;
  *       - else (no client yet) it stays PENDING until a client appears.
@@ -214,6 +216,7 @@ void acrn_ioreq_stats_read(struct acrn_ioreq_stats *sum)
 		sum->kernel_inline += READ_ONCE(st->kernel_inline);
 		sum->kernel_deferred += READ_ONCE(st->kernel_deferred);
 		sum->kernel_completed += READ_ONCE(st->kernel_completed);
+		sum->kernel_passed += READ_ONCE(st->kernel_passed);
 		sum->notifies += READ_ONCE(st->notifies);
 	}
 }
@@ -424,18 +427,36 @@ static void acrn_ioreq_complete_unhandled(struct acrn_vm *vm, unsigned int i)
 	acrn_ioreq_complete(vm, i, true);
 }
 
-/* Run an in-kernel client's handler on the snapshot of slot @i, inline. */
-static void acrn_ioreq_handle_inline(struct acrn_ioreq_client *client,
-				     unsigned int i)
+/*
+ * Run an IRQ-safe handler on the snapshot of slot @i, in the upcall.
+ * Returns the client the request still has to be handed to: NULL once it
+ * is completed, @client again if the handler deferred it, or the device
+ * model's client if the handler passed it on (NULL without one: then it
+ * is completed unhandled, as nobody else serves that address).
+ */
+static struct acrn_ioreq_client *
+acrn_ioreq_handle_inline(struct acrn_ioreq_client *client, unsigned int i)
 {
 	struct acrn_vm *vm = client->vm;
 	struct acrn_io_request *req = &vm->slots[i].req;
+	int ret;
 
 	lockdep_assert_held(&vm->ioreq_lock);
-	if (client->handler(client, req))
+	ret = client->handler(client, req);
+	if (ret == ACRN_IOREQ_DEFER)
+		return client;
+	if (ret == ACRN_IOREQ_PASS) {
+		acrn_ioreq_stat_inc(kernel_passed);
+		if (vm->default_client)
+			return vm->default_client;
+		acrn_ioreq_complete_unhandled(vm, i);
+		return NULL;
+	}
+	if (ret)
 		acrn_ioreq_set_read_value(req, ~0ULL);
 	acrn_ioreq_stat_inc(kernel_inline);
 	acrn_ioreq_complete(vm, i, true);
+	return NULL;
 }
 
 static struct acrn_ioreq_client *acrn_ioreq_route(struct acrn_vm *vm,
@@ -465,16 +486,18 @@ static void acrn_ioreq_hand_out(struct acrn_vm *vm, unsigned int i,
 	bool in_kernel = client->handler;
 
 	lockdep_assert_held(&vm->ioreq_lock);
-	s->owner = client;
-	s->seq++;
-	__set_bit(i, &client->pending);
-
 	if (in_kernel && (client->flags & ACRN_IOREQ_CLIENT_IRQSAFE) &&
 	    *budget > 0) {
 		(*budget)--;
-		acrn_ioreq_handle_inline(client, i);
-		return;
+		client = acrn_ioreq_handle_inline(client, i);
+		if (!client)
+			return;
+		in_kernel = client->handler;
 	}
+
+	s->owner = client;
+	s->seq++;
+	__set_bit(i, &client->pending);
 
 	if (converted) {
 		WRITE_ONCE(slot->type, s->req.type);
@@ -591,6 +614,27 @@ static void acrn_ioreq_upcall(void)
 	rcu_read_unlock();
 }
 
+/*
+ * A deferred handler passed slot @i on: hand it to the device model, or
+ * complete it unhandled if there is none. The slot already reads
+ * PROCESSING, owned by the kernel; the request is rewritten from the
+ * snapshot, as the device model must see what the kernel decided on.
+ */
+static void acrn_ioreq_pass_on(struct acrn_vm *vm, unsigned int i)
+{
+	struct acrn_ioreq_slot *s = &vm->slots[i];
+	int budget = 0;
+
+	lockdep_assert_held(&vm->ioreq_lock);
+	acrn_ioreq_stat_inc(kernel_passed);
+	__clear_bit(i, &s->owner->pending);
+	s->owner = NULL;
+	if (vm->default_client)
+		acrn_ioreq_hand_out(vm, i, vm->default_client, true, &budget);
+	else
+		acrn_ioreq_complete_unhandled(vm, i);
+}
+
 /* Deferred handlers of an in-kernel client, in process context. */
 static void acrn_ioreq_client_work(struct work_struct *work)
 {
@@ -615,6 +659,10 @@ static void acrn_ioreq_client_work(struct work_struct *work)
 		/* CLEAR_VM_IOREQ or a reset may have taken the slot meanwhile. */
 		if (vm->slots[i].owner != client || vm->slots[i].seq != seq)
 			continue;
+		if (ret == ACRN_IOREQ_PASS) {
+			acrn_ioreq_pass_on(vm, i);
+			continue;
+		}
 		if (ret)
 			acrn_ioreq_set_read_value(req, ~0ULL);
 		vm->slots[i].req.reqs = req->reqs;

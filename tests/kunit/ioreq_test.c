@@ -363,6 +363,8 @@ static int kclient_handler(struct acrn_ioreq_client *client,
 	struct kclient *kc = acrn_ioreq_client_priv(client);
 
 	kc->calls++;
+	if (kc->ret == ACRN_IOREQ_PASS)
+		return kc->ret;
 	if (req->type == MMIO)
 		req->reqs.mmio_request.value = kc->value;
 	else
@@ -449,6 +451,41 @@ static void ioreq_test_failing_handler(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, k.calls, 1U);
 	acrn_ioreq_dispatch(vm);
 	KUNIT_EXPECT_EQ(test, k.calls, 1U);
+
+	acrn_ioreq_client_destroy(k.client);
+	fake_vm_destroy(vm);
+}
+
+static void ioreq_test_pass_on(struct kunit *test)
+{
+	struct acrn_vm *vm = fake_vm_create(test, 2);
+	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[1];
+	struct kclient k;
+
+	kclient_create(test, vm, &k, 0x77, ACRN_IOREQ_PASS);
+	KUNIT_ASSERT_EQ(test, acrn_ioreq_range_add(k.client, PIO, 0x100, 0x1ff), 0);
+
+	/* Without a device model client: completed unhandled, once. */
+	guest_access(vm, 1, PIO, WR, 0x100, 4, 0x12345678);
+	KUNIT_EXPECT_EQ(test, slot_state(vm, 1), ACRN_IOREQ_STATE_COMPLETE);
+	KUNIT_EXPECT_EQ(test, k.calls, 1U);
+	hv_free(vm, 1);
+	KUNIT_EXPECT_EQ(test, guest_read(vm, PIO, 0x1f0, 2), 0xffffffffULL);
+	KUNIT_EXPECT_EQ(test, k.calls, 2U);
+
+	/* With one: the device model gets the request as the guest made it. */
+	KUNIT_ASSERT_EQ(test, acrn_ioreq_default_client_create(vm), 0);
+	guest_access(vm, 1, PIO, WR, 0x104, 2, 0xbeef);
+	KUNIT_EXPECT_EQ(test, slot_state(vm, 1), ACRN_IOREQ_STATE_PROCESSING);
+	KUNIT_EXPECT_EQ(test, slot->kernel_handled, 0U);
+	KUNIT_EXPECT_EQ(test, slot->reqs.pio_request.address, 0x104ULL);
+	KUNIT_EXPECT_EQ(test, slot->reqs.pio_request.value, 0xbeefU);
+	KUNIT_EXPECT_EQ(test, k.calls, 3U);
+	KUNIT_EXPECT_EQ(test, notify(vm, 1), 0);
+	KUNIT_EXPECT_EQ(test, slot_state(vm, 1), ACRN_IOREQ_STATE_COMPLETE);
+	/* Its NOTIFY completed it: the client is not asked again. */
+	acrn_ioreq_dispatch(vm);
+	KUNIT_EXPECT_EQ(test, k.calls, 3U);
 
 	acrn_ioreq_client_destroy(k.client);
 	fake_vm_destroy(vm);
@@ -548,6 +585,7 @@ static struct kunit_case ioreq_test_cases[] = {
 	KUNIT_CASE(ioreq_test_destroy_completes),
 	KUNIT_CASE(ioreq_test_precedence),
 	KUNIT_CASE(ioreq_test_failing_handler),
+	KUNIT_CASE(ioreq_test_pass_on),
 	KUNIT_CASE(ioreq_test_pci_dispatch),
 	KUNIT_CASE(ioreq_test_invalid_and_clear),
 	{}
