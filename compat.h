@@ -88,4 +88,21 @@ static inline int hsm_follow_pfn(struct vm_area_struct *vma,
 #endif
 }
 
+#include <linux/eventfd.h>
+
+/**
+ * hsm_eventfd_signal() - add one to an eventfd's counter
+ * @ctx: The eventfd.
+ *
+ * Context: Any context where eventfd_signal_allowed().
+ */
+static inline void hsm_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#if defined(HSM_HAVE_EVENTFD_SIGNAL_1ARG)
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
 #endif /* __ACRN_HSM_COMPAT_H */
