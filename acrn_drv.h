@@ -117,6 +117,14 @@ struct acrn_memseg {
  *		@monitor_page.
  * @monitor_page: Pinned user page the hypervisor last accepted as the
  *		interrupt monitor page, or NULL (intr.c).
+ * @ioeventfds_lock: Serialises ioeventfd assign and deassign; protects
+ *		writes to @ioeventfds, @nr_ioeventfds and
+ *		@ioeventfd_client.
+ * @ioeventfds:	The VM's ioeventfds, oldest first (RCU list: the
+ *		request handler reads it under RCU).
+ * @nr_ioeventfds: Entries in @ioeventfds.
+ * @ioeventfd_client: In-kernel client serving the ioeventfds' ranges,
+ *		created with the first ioeventfd, or NULL.
  *
  * A VM belongs to the file descriptor that created it. The file's lock
  * (see hsm.c) serialises changes to the VM's life cycle; @hv, @vmid,
@@ -146,6 +154,11 @@ struct acrn_vm {
 
 	struct mutex			monitor_lock;	/* see above */
 	struct page			*monitor_page;
+
+	struct mutex			ioeventfds_lock; /* see above */
+	struct list_head		ioeventfds;
+	unsigned int			nr_ioeventfds;
+	struct acrn_ioreq_client	*ioeventfd_client;
 };
 
 /**
@@ -277,6 +290,11 @@ int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data);
 int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops);
 int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr);
 
+/* ioeventfd.c: guest writes signalling eventfds */
+void acrn_ioeventfd_vm_init(struct acrn_vm *vm);
+void acrn_ioeventfd_vm_deinit(struct acrn_vm *vm);
+int acrn_ioeventfd_config(struct acrn_vm *vm, const struct acrn_ioeventfd *args);
+
 /* ptdev.c: passthrough and hypervisor-emulated devices */
 int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,
 		       bool set);
@@ -356,6 +374,10 @@ int acrn_pcidev_check(const struct acrn_pcidev *dev);
 int acrn_pm_cmd_len(u64 cmd, u16 vmid, u16 vcpu_num);
 void acrn_mm_run_add(struct acrn_memseg *seg, unsigned long index,
 		     unsigned long pfn);
+
+int acrn_ioeventfd_check(const struct acrn_ioeventfd *args);
+bool acrn_ioeventfd_match(u32 type, u64 addr, u32 len, bool wildcard, u64 data,
+			  const struct acrn_io_request *req);
 
 int acrn_ioreq_pci_cfg(u32 *conf_addr, struct acrn_io_request *req);
 void acrn_ioreq_dispatch(struct acrn_vm *vm);

@@ -234,6 +234,15 @@ static long hsm_pm_get_cpu_state(struct acrn_vm *vm, unsigned long arg)
 	return copy_to_user(uarg, &res, len) ? -EFAULT : 0;
 }
 
+static long hsm_ioeventfd(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_ioeventfd args;
+
+	if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
+		return -EFAULT;
+	return acrn_ioeventfd_config(vm, &args);
+}
+
 static long hsm_create_ioreq_client(struct acrn_vm *vm, unsigned long arg)
 {
 	return acrn_ioreq_default_client_create(vm);
@@ -307,6 +316,7 @@ static const struct hsm_vm_ioctl {
 	{ ACRN_IOCTL_CREATE_VDEV,	hsm_create_vdev },
 	{ ACRN_IOCTL_DESTROY_VDEV,	hsm_destroy_vdev },
 	{ ACRN_IOCTL_PM_GET_CPU_STATE,	hsm_pm_get_cpu_state },
+	{ ACRN_IOCTL_IOEVENTFD,		hsm_ioeventfd },
 };
 
 static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)

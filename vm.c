@@ -104,10 +104,11 @@ static int acrn_vm_hv_create(struct acrn_vm *vm, struct acrn_vm_creation *param)
 	return ret;
 }
 
-/* Stop dispatching the VM's requests and drop its clients. */
+/* Stop dispatching the VM's requests; drop its clients and eventfds. */
 static void acrn_vm_teardown(struct acrn_vm *vm)
 {
 	acrn_ioreq_vm_remove(vm);
+	acrn_ioeventfd_vm_deinit(vm);
 	acrn_debugfs_vm_release(vm);
 	acrn_ioreq_vm_deinit(vm);
 }
@@ -153,6 +154,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 	acrn_ioreq_vm_init(vm);
 	acrn_mm_vm_init(vm);
 	acrn_intr_vm_init(vm);
+	acrn_ioeventfd_vm_init(vm);
 
 	vm->hv = acrn_hv_get();
 	if (IS_ERR(vm->hv)) {
