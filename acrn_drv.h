@@ -105,8 +105,10 @@ struct acrn_memseg {
  * @default_client: The device model's client, or NULL.
  * @slots:	Kernel-private state of the I/O request slots.
  * @pci_conf_addr: Last value the guest wrote to port 0xCF8.
- * @hv_gone:	The hypervisor destroyed the VM: no more completion
- *		hypercalls (its vmid may already name another VM).
+ * @hv_gone:	The hypervisor destroyed the VM: no more completion or
+ *		injection hypercalls (its vmid may already name another VM).
+ *		Written under both @ioreq_lock and @inject_lock, so either
+ *		is enough to read it.
  * @mm_lock:	Serialises changes to the VM's guest memory: protects
  *		writes to @memsegs and @mm_kept.
  * @memsegs:	Guest memory segments by guest physical range (RCU mode:
@@ -117,6 +119,9 @@ struct acrn_memseg {
  *		@monitor_page.
  * @monitor_page: Pinned user page the hypervisor last accepted as the
  *		interrupt monitor page, or NULL (intr.c).
+ * @inject_lock: Taken with interrupts off, innermost: orders MSI
+ *		injections from eventfd wakeups (irqfd.c) against the
+ *		destroy hypercall, with @hv_gone.
  * @ioeventfds_lock: Serialises ioeventfd assign and deassign; protects
  *		writes to @ioeventfds, @nr_ioeventfds and
  *		@ioeventfd_client.
@@ -125,6 +130,11 @@ struct acrn_memseg {
  * @nr_ioeventfds: Entries in @ioeventfds.
  * @ioeventfd_client: In-kernel client serving the ioeventfds' ranges,
  *		created with the first ioeventfd, or NULL.
+ * @irqfds_lock: Protects @irqfds and @nr_irqfds; held across an irqfd's
+ *		set-up, from its wait entry's installation to its
+ *		publication.
+ * @irqfds:	The VM's irqfds.
+ * @nr_irqfds:	Entries in @irqfds.
  *
  * A VM belongs to the file descriptor that created it. The file's lock
  * (see hsm.c) serialises changes to the VM's life cycle; @hv, @vmid,
@@ -154,11 +164,16 @@ struct acrn_vm {
 
 	struct mutex			monitor_lock;	/* see above */
 	struct page			*monitor_page;
+	spinlock_t			inject_lock;	/* see above */
 
 	struct mutex			ioeventfds_lock; /* see above */
 	struct list_head		ioeventfds;
 	unsigned int			nr_ioeventfds;
 	struct acrn_ioreq_client	*ioeventfd_client;
+
+	struct mutex			irqfds_lock;	/* see above */
+	struct list_head		irqfds;
+	unsigned int			nr_irqfds;
 };
 
 /**
@@ -289,11 +304,19 @@ void acrn_intr_vm_free(struct acrn_vm *vm);
 int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data);
 int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops);
 int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr);
+int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi);
 
 /* ioeventfd.c: guest writes signalling eventfds */
 void acrn_ioeventfd_vm_init(struct acrn_vm *vm);
 void acrn_ioeventfd_vm_deinit(struct acrn_vm *vm);
 int acrn_ioeventfd_config(struct acrn_vm *vm, const struct acrn_ioeventfd *args);
+
+/* irqfd.c: eventfds injecting MSIs */
+int acrn_irqfd_init(void);
+void acrn_irqfd_exit(void);
+void acrn_irqfd_vm_init(struct acrn_vm *vm);
+void acrn_irqfd_vm_deinit(struct acrn_vm *vm);
+int acrn_irqfd_config(struct acrn_vm *vm, const struct acrn_irqfd *args);
 
 /* ptdev.c: passthrough and hypervisor-emulated devices */
 int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,
@@ -378,6 +401,7 @@ void acrn_mm_run_add(struct acrn_memseg *seg, unsigned long index,
 int acrn_ioeventfd_check(const struct acrn_ioeventfd *args);
 bool acrn_ioeventfd_match(u32 type, u64 addr, u32 len, bool wildcard, u64 data,
 			  const struct acrn_io_request *req);
+int acrn_irqfd_check(const struct acrn_irqfd *args);
 
 int acrn_ioreq_pci_cfg(u32 *conf_addr, struct acrn_io_request *req);
 void acrn_ioreq_dispatch(struct acrn_vm *vm);

@@ -243,6 +243,15 @@ static long hsm_ioeventfd(struct acrn_vm *vm, unsigned long arg)
 	return acrn_ioeventfd_config(vm, &args);
 }
 
+static long hsm_irqfd(struct acrn_vm *vm, unsigned long arg)
+{
+	struct acrn_irqfd args;
+
+	if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
+		return -EFAULT;
+	return acrn_irqfd_config(vm, &args);
+}
+
 static long hsm_create_ioreq_client(struct acrn_vm *vm, unsigned long arg)
 {
 	return acrn_ioreq_default_client_create(vm);
@@ -317,6 +326,7 @@ static const struct hsm_vm_ioctl {
 	{ ACRN_IOCTL_DESTROY_VDEV,	hsm_destroy_vdev },
 	{ ACRN_IOCTL_PM_GET_CPU_STATE,	hsm_pm_get_cpu_state },
 	{ ACRN_IOCTL_IOEVENTFD,		hsm_ioeventfd },
+	{ ACRN_IOCTL_IRQFD,		hsm_irqfd },
 };
 
 static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -406,9 +416,13 @@ static int __init hsm_init(void)
 	if (ret)
 		return ret;
 
-	ret = acrn_hv_init();
+	ret = acrn_irqfd_init();
 	if (ret)
 		goto exit_ioreq;
+
+	ret = acrn_hv_init();
+	if (ret)
+		goto exit_irqfd;
 
 	acrn_debugfs_init();
 	ret = misc_register(&hsm_miscdev);
@@ -422,6 +436,8 @@ static int __init hsm_init(void)
 exit_debugfs:
 	acrn_debugfs_exit();
 	acrn_hv_exit();
+exit_irqfd:
+	acrn_irqfd_exit();
 exit_ioreq:
 	acrn_ioreq_exit();
 	return ret;
@@ -433,6 +449,7 @@ static void __exit hsm_exit(void)
 	acrn_vm_exit();
 	acrn_debugfs_exit();
 	acrn_hv_exit();
+	acrn_irqfd_exit();
 	acrn_ioreq_exit();
 }
 

@@ -34,6 +34,34 @@ int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data)
 }
 
 /**
+ * acrn_msi_inject_atomic() - inject an MSI from any context
+ * @vm:	 The VM.
+ * @msi: The MSI, in the direct map (kmalloc()ed, not on the stack) and
+ *	 left unchanged while in use: the hypervisor reads it by physical
+ *	 address, and concurrent injections may share it.
+ *
+ * For eventfd wakeups, which may come at any time, even while the VM is
+ * being destroyed: once the hypervisor destroyed it (its vmid may
+ * already name another VM), nothing is injected.
+ *
+ * Context: Any context; takes &acrn_vm.inject_lock.
+ * Return: 0; -ENODEV once the VM is destroyed; -EINVAL if the hypervisor
+ * refused; another errno from acrn_hv_errno().
+ */
+int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi)
+{
+	unsigned long flags;
+	long ret = -ENODEV;
+
+	spin_lock_irqsave(&vm->inject_lock, flags);
+	if (!vm->hv_gone)
+		ret = acrn_hv_errno(hcall_inject_msi(vm->vmid, __pa(msi)),
+				    -EINVAL);
+	spin_unlock_irqrestore(&vm->inject_lock, flags);
+	return ret;
+}
+
+/**
  * acrn_irqline_check() - validate an ACRN_IOCTL_SET_IRQLINE value
  * @ops: The ioctl argument: gsi in bits 31:0, operation in bits 63:32.
  *
@@ -120,6 +148,7 @@ int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr)
 void acrn_intr_vm_init(struct acrn_vm *vm)
 {
 	mutex_init(&vm->monitor_lock);
+	spin_lock_init(&vm->inject_lock);
 }
 
 /**

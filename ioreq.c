@@ -927,8 +927,9 @@ long acrn_ioreq_hv_reset(struct acrn_vm *vm)
  * @vm: The VM, paused.
  *
  * Once the hypervisor agrees, its vmid may name a new VM at once, so in
- * the same critical section the kernel stops sending completions for
- * this one (requests still completed afterwards only change the page).
+ * the same critical section the kernel stops sending completions and
+ * irqfd injections for this one (requests still completed afterwards
+ * only change the page).
  *
  * Context: Process context.
  * Return: The hypervisor's answer to HC_DESTROY_VM.
@@ -939,9 +940,11 @@ long acrn_ioreq_hv_destroy(struct acrn_vm *vm)
 	long ret;
 
 	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	spin_lock(&vm->inject_lock);
 	ret = hcall_destroy_vm(vm->vmid);
 	if (!ret)
 		vm->hv_gone = true;
+	spin_unlock(&vm->inject_lock);
 	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
 	return ret;
 }

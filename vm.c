@@ -109,6 +109,7 @@ static void acrn_vm_teardown(struct acrn_vm *vm)
 {
 	acrn_ioreq_vm_remove(vm);
 	acrn_ioeventfd_vm_deinit(vm);
+	acrn_irqfd_vm_deinit(vm);
 	acrn_debugfs_vm_release(vm);
 	acrn_ioreq_vm_deinit(vm);
 }
@@ -155,6 +156,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 	acrn_mm_vm_init(vm);
 	acrn_intr_vm_init(vm);
 	acrn_ioeventfd_vm_init(vm);
+	acrn_irqfd_vm_init(vm);
 
 	vm->hv = acrn_hv_get();
 	if (IS_ERR(vm->hv)) {
