@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -324,6 +325,82 @@ TEST_F(failnth, device_ioctls)
 	EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_DESTROY_VM));
 	close(fd);
 	munmap(page, 4096);
+}
+
+/*
+ * IOEVENTFD and IRQFD assign, each on a new VM so that the first assign
+ * also creates what it creates only once (the ioeventfd client). A
+ * failed assign must leave nothing behind: assigning again then succeeds
+ * (a half-made ioeventfd would answer EEXIST, a wait entry left on the
+ * eventfd EBUSY); a successful one is in place (the same again is
+ * refused). A signal of an irqfd made under injection still injects.
+ */
+TEST_F(failnth, eventfds)
+{
+	struct acrn_ioeventfd iev = {
+		.flags = ACRN_IOEVENTFD_FLAG_DATAMATCH,
+		.addr = 0xfe001000, .len = 4, .data = 1,
+	};
+	struct acrn_irqfd irq = {
+		.msi = { .msi_addr = 0xfee00000, .msi_data = 0x41 },
+	};
+	struct acrn_vm_creation cv;
+	int n, k, fd, efd, ret, err, injected, sites[2] = { 0, 0 };
+	__u64 one = 1, before;
+
+	for (k = 0; k < 2; k++) {
+		for (n = 1; n < MAX_SITES; n++) {
+			fd = open(HSM_DEV, O_RDWR);
+			ASSERT_LE(0, fd);
+			creation(&cv, self->ioreq);
+			ASSERT_EQ(0, ioctl(fd, ACRN_IOCTL_CREATE_VM, &cv));
+			efd = eventfd(0, EFD_NONBLOCK);
+			ASSERT_LE(0, efd);
+			iev.fd = efd;
+			irq.fd = efd;
+
+			arm(self->nth, n);
+			ret = ioctl(fd, k ? ACRN_IOCTL_IRQFD : ACRN_IOCTL_IOEVENTFD,
+				    k ? (void *)&irq : (void *)&iev);
+			err = errno;
+			injected = fired(self->nth);
+
+			if (ret) {
+				EXPECT_TRUE(err == ENOMEM || err == EFAULT)
+					TH_LOG("%s site %d: %s", k ? "IRQFD" : "IOEVENTFD",
+					       n, strerror(err));
+			} else {
+				EXPECT_EQ(-1, ioctl(fd, k ? ACRN_IOCTL_IRQFD :
+						    ACRN_IOCTL_IOEVENTFD,
+						    k ? (void *)&irq : (void *)&iev));
+			}
+			if (ret && !k)
+				EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_IOEVENTFD, &iev))
+					TH_LOG("IOEVENTFD site %d left something", n);
+			if (ret && k)
+				EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_IRQFD, &irq))
+					TH_LOG("IRQFD site %d left something", n);
+			if (k) {
+				before = last_event(self->sim, cv.vmid);
+				EXPECT_EQ(8, write(efd, &one, 8));
+				EXPECT_EQ(before + 1, last_event(self->sim, cv.vmid))
+					TH_LOG("IRQFD site %d: no injection", n);
+			}
+
+			EXPECT_EQ(0, ioctl(fd, ACRN_IOCTL_DESTROY_VM));
+			close(fd);
+			close(efd);
+			if (!injected) {
+				EXPECT_EQ(0, ret);
+				break;
+			}
+		}
+		EXPECT_LT(n, MAX_SITES);
+		sites[k] = n - 1;
+	}
+	TH_LOG("IOEVENTFD: %d fault sites, IRQFD: %d", sites[0], sites[1]);
+	EXPECT_LT(0, sites[0]);
+	EXPECT_LT(0, sites[1]);
 }
 
 TEST_HARNESS_MAIN

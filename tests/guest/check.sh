@@ -77,7 +77,8 @@ done
 echo 1 >/proc/sys/vm/stat_refresh	# fold the per-CPU counters in
 pins_before=$(awk '/^nr_foll_pin_(acquired|released)/ { print $2 }' /proc/vmstat | tr '\n' ' ')
 
-kunit acrn_hsm acrn_hsm acrn_hsm_ioreq acrn_hsm_mm acrn_hsm_gpa acrn_hsm_dev
+kunit acrn_hsm acrn_hsm acrn_hsm_ioreq acrn_hsm_mm acrn_hsm_gpa acrn_hsm_dev \
+	acrn_hsm_eventfd
 kunit acrn_hvsim acrn_hvsim acrn_hvsim_ept acrn_hvsim_intr acrn_hvsim_ptdev
 
 for t in /tests/*; do
