@@ -5,6 +5,8 @@
 #                   device model against the simulator
 # make check        the test gate (see README.md)
 # make lint         W=1 + sparse on every target kernel, checkpatch --strict
+# make stress       the eventfd races at 100000 iterations each, on both
+#                   debug kernels (about half an hour)
 # make bench        boot the stock Debian 6.12 kernel in QEMU and measure
 #                   the I/O request round trip against a futex floor, and
 #                   mapping 1 GiB of guest RAM against pinning it alone
@@ -29,7 +31,7 @@ TOOLS := tools/hvsimctl tools/sample-dm tools/bench-io tools/bench-mem
 E2E := $(patsubst %.c,%,$(wildcard tests/e2e/*.c))
 UPSTREAM := tests/upstream/upstream-dm
 
-.PHONY: all modules clean lint check run bench tools tests FORCE
+.PHONY: all modules clean lint check stress run bench tools tests FORCE
 
 all: modules
 
@@ -65,6 +67,9 @@ lint:
 
 check:
 	scripts/check.sh
+
+stress:
+	scripts/stress.sh
 
 run:
 	scripts/run.sh

@@ -69,6 +69,11 @@ if [ "${ACRN_HSM_BIG:-0}" = 1 ]; then
 	args="$args acrn_test.big=1"
 	mem=2048
 fi
+# make stress: the race counts reach eventfd_races through init's
+# environment (a parameter the kernel does not know).
+if [ -n "${EVENTFD_RACE_ITERS:-}" ]; then
+	args="$args EVENTFD_RACE_ITERS=$EVENTFD_RACE_ITERS"
+fi
 if [ "${ACRN_HSM_GIANT:-0}" = 1 ]; then
 	args="$args hugepagesz=1G hugepages=1"
 	mem=4096
