@@ -3,10 +3,13 @@
 #
 # make bench: boot the stock Debian 6.12 kernel in QEMU (no kernel build),
 # load acrn_hsm and acrn_hvsim and run tools/bench-io: the round trip of
-# a port I/O write handled by a device model thread, from 1 and from 4
-# simulated vCPUs, next to a futex ping-pong between two threads on two
-# CPUs measured in the same boot (the floor). The last lines are the
-# table. Then tools/bench-mem: SET_MEMSEG of 1 GiB of guest RAM backed by
+# a port I/O write handled by a device model thread, and of a 4-byte MMIO
+# doorbell write handled by a device model thread or by an ioeventfd
+# (completed in the upcall; a thread reads the eventfd), from 1 and from
+# 4 simulated vCPUs, with the thread hops per request from the HSM's
+# counters, next to a futex ping-pong between two threads on two CPUs
+# measured in the same boot (the floor). The last lines are the table.
+# Then tools/bench-mem: SET_MEMSEG of 1 GiB of guest RAM backed by
 # 4 KiB pages, 2 MiB and 1 GiB hugepages, next to pinning the same memory
 # alone (its floor). Not part of `make check`: TCG timings say nothing
 # about a pass.
@@ -36,12 +39,12 @@ out=$top/.build/bench
 stock_initramfs 6.12 "$top/tests/guest/bench.sh" "$out" hvsimctl bench-io bench-mem
 
 # Two guest CPUs, on two host cores: the least that makes the wakeups
-# cross-CPU (the simulator raises every upcall on CPU 0; the DM thread
-# and the floor's partner run on CPU 1), and the most that does not
-# oversubscribe the host. TCG runs each guest CPU in its own host
-# thread; a third guest CPU would share a core with another and be
-# descheduled at random by the host, which shows up as noise in p99.
-# The whole run: boot, then 5 measurements of BENCH_TIME plus their
+# cross-CPU (the simulator raises every upcall on CPU 0; the DM thread,
+# the eventfd reader and the floor's partner run on CPU 1), and the most
+# that does not oversubscribe the host. TCG runs each guest CPU in its
+# own host thread; a third guest CPU would share a core with another and
+# be descheduled at random by the host, which shows up as noise in p99.
+# The whole run: boot, then 9 measurements of BENCH_TIME plus their
 # calibration and set-up; bench-io's watchdog fires well before QEMU's;
 # then bench-mem, a minute or two. Memory: 1 GiB of 4 KiB pages, 1 GiB of
 # 2 MiB pages reserved for their row only, and a 1 GiB page, which can

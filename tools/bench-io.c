@@ -1,24 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-io: round trip of a guest port I/O write through the HSM to a
- * device model thread, next to its floor, a futex ping-pong between two
- * threads on two CPUs, measured in the same boot.
+ * bench-io: round trip of a guest write through the HSM to a device
+ * model thread, or to an ioeventfd, next to its floor, a futex ping-pong
+ * between two threads on two CPUs, measured in the same boot.
  *
- *   bench-io [-t SECONDS] [-T SECONDS] [-d CPU] [floor] [dm]
+ *   bench-io [-t SECONDS] [-T SECONDS] [-d CPU] [floor] [dm] [ioeventfd]
  *
  * -t	target duration of each measurement (default 3 s)
  * -T	watchdog: give up after this long (default 300 s)
- * -d	CPU of the device model thread and of the floor's second thread
- *	(default 1; -1: not pinned). The floor's first thread is on CPU 0,
- *	where the simulator raises every upcall.
- * floor, dm: run only these parts (default: both).
+ * -d	CPU of the device model thread, of the eventfd reader and of the
+ *	floor's second thread (default 1; -1: not pinned). The floor's
+ *	first thread is on CPU 0, where the simulator raises every upcall.
+ * floor, dm, ioeventfd: run only these parts (default: all). dm: the
+ *	port I/O and MMIO rows handled by the device model; ioeventfd: the
+ *	MMIO rows handled by an ioeventfd.
  *
  * The DM path: a VM on /dev/acrn_hsm with the default I/O request client,
  * a device model thread doing what acrn-dm's vm_loop does (ATTACH, scan
  * the slots for PROCESSING requests the kernel did not take, NOTIFY each
  * one), and HVSIM_IOCTL_GUEST_LOOP making the simulated vCPUs write port
- * 0x510 back to back. Each row gets its own VM (and DM thread), once in
+ * 0x510 (1 byte), or a 4-byte MMIO doorbell at 0xfe000000, back to back.
+ * Each row gets its own VM (and DM thread); the port write once in
  * notification mode and once with I/O completion polling.
+ *
+ * The ioeventfd path: the same VM and DM thread, plus a wildcard
+ * ioeventfd on the doorbell (ACRN_IOCTL_IOEVENTFD) and a thread blocking
+ * in read() on its eventfd, adding up what it reads. The kernel completes
+ * each write in the upcall: the DM thread must see none of them, and the
+ * reader must count every one, or the row fails.
+ *
+ * Thread hops per request (hops/req): the HSM's dm_requests plus
+ * kernel_deferred per request, i.e. the requests handed from the upcall
+ * to another thread (the device model's, or a worker) to be completed;
+ * dmwake/req: dm_wakeups per request, the hand-overs that had to wake
+ * the device model thread (one wakeup can serve several vCPUs' requests);
+ * inline/req: kernel_inline per request, the requests completed in the
+ * upcall itself.
  *
  * Progress and details go to stderr; the table, last, to stdout. Exit
  * status 0 if every measurement ran without an error.
@@ -36,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -48,6 +66,11 @@
 
 #define BENCH_PORT		0x510
 #define BENCH_VALUE		0x5a
+#define BENCH_MMIO_GPA		0xfe000000ULL	/* the doorbell */
+#define BENCH_MMIO_SIZE		4
+#define BENCH_MMIO_VALUE	0x1		/* a queue index, say */
+/* Written to the eventfd to stop its reader: far above any count. */
+#define EFD_STOP_MARK		0x1000000000000ULL	/* 2^48 */
 #define GUEST_FLAG_IO_COMPLETION_POLLING	0x4ULL	/* ACRN guest flag bit 2 */
 #define HSM_STATS		"/sys/kernel/debug/acrn_hsm/stats"
 #define MAX_SAMPLES		HVSIM_LOOP_MAX_COUNT
@@ -57,6 +80,15 @@
 
 static double target_s = 3;
 static int dm_cpu = 1;
+
+/* What a row measures, but the floor. */
+struct path {
+	const char *name;
+	int polling;		/* the VM polls for I/O completion */
+	int mmio;		/* the MMIO doorbell, else the port write */
+	int ioeventfd;		/* served by an ioeventfd, else by the DM */
+	unsigned int vcpus;
+};
 
 /* One line of the table. */
 struct row {
@@ -70,6 +102,9 @@ struct row {
 	double wakeups;		/* context switches per round trip */
 	double upcalls;		/* HSM stats, per request; NAN if unknown */
 	double dm_wakeups;
+	double inlined;		/* kernel_inline */
+	double hops;		/* dm_requests + kernel_deferred */
+	const struct path *path;	/* NULL: the floor */
 };
 
 static uint64_t now_ns(void)
@@ -359,10 +394,40 @@ static void print_stats_delta(const struct hsm_stats *before,
 
 /* ---- the device model path ---------------------------------------- */
 
+/* Whether @req is the write the guest loop makes; a read gets all ones. */
+static int dm_expected(int mmio, struct acrn_io_request *req)
+{
+	struct acrn_mmio_request *mmio_req = &req->reqs.mmio_request;
+	struct acrn_pio_request *pio = &req->reqs.pio_request;
+
+	if (mmio) {
+		if (req->type == ACRN_IOREQ_TYPE_MMIO &&
+		    mmio_req->direction == ACRN_IOREQ_DIR_WRITE &&
+		    mmio_req->address == BENCH_MMIO_GPA &&
+		    mmio_req->size == BENCH_MMIO_SIZE &&
+		    mmio_req->value == BENCH_MMIO_VALUE)
+			return 1;
+	} else if (req->type == ACRN_IOREQ_TYPE_PORTIO &&
+		   pio->direction == ACRN_IOREQ_DIR_WRITE &&
+		   pio->address == BENCH_PORT && pio->size == 1 &&
+		   pio->value == BENCH_VALUE) {
+		return 1;
+	}
+	/* direction is the first field of both layouts */
+	if (pio->direction == ACRN_IOREQ_DIR_READ) {
+		if (req->type == ACRN_IOREQ_TYPE_MMIO)
+			mmio_req->value = ~0ULL;
+		else
+			pio->value = ~0U;
+	}
+	return 0;
+}
+
 struct dm {
 	int fd;
 	struct acrn_io_request_buffer *buf;
 	unsigned int vcpu_num;
+	int mmio;		/* the request expected: the doorbell */
 	pthread_t thread;
 	atomic_int running;	/* set once the thread counted its start */
 	atomic_int done;
@@ -370,7 +435,7 @@ struct dm {
 	int error;		/* errno of the first failure */
 	const char *failed_op;
 	uint64_t handled;	/* requests completed */
-	uint64_t unexpected;	/* requests that were not our port write */
+	uint64_t unexpected;	/* requests that were not our write */
 	uint64_t empty;		/* ATTACH returned with nothing to do */
 	uint64_t attaches;
 	long csw;
@@ -408,21 +473,14 @@ static void *dm_loop(void *arg)
 		found = 0;
 		for (i = 0; i < dm->vcpu_num; i++) {
 			struct acrn_io_request *req = &dm->buf->req_slot[i];
-			struct acrn_pio_request *pio = &req->reqs.pio_request;
 
 			if (__atomic_load_n(&req->processed, __ATOMIC_ACQUIRE) !=
 			    ACRN_IOREQ_STATE_PROCESSING ||
 			    __atomic_load_n(&req->kernel_handled, __ATOMIC_RELAXED))
 				continue;
 			found = 1;
-			if (req->type != ACRN_IOREQ_TYPE_PORTIO ||
-			    pio->direction != ACRN_IOREQ_DIR_WRITE ||
-			    pio->address != BENCH_PORT || pio->size != 1 ||
-			    pio->value != BENCH_VALUE) {
+			if (!dm_expected(dm->mmio, req))
 				dm->unexpected++;
-				if (pio->direction == ACRN_IOREQ_DIR_READ)
-					pio->value = ~0U;
-			}
 			notify.vcpu = i;
 			if (ioctl(dm->fd, ACRN_IOCTL_NOTIFY_REQUEST_FINISH, &notify) < 0) {
 				dm->error = errno;
@@ -440,21 +498,81 @@ out:
 	return NULL;
 }
 
-/* Join the DM thread, waiting at most JOIN_TIMEOUT_S; 0 or -ETIMEDOUT. */
-static int dm_join(struct dm *dm)
+/* Join a thread, waiting at most JOIN_TIMEOUT_S; 0 or -ETIMEDOUT. */
+static int join_timed(pthread_t thread)
 {
 	struct timespec ts;
 	int ret;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += JOIN_TIMEOUT_S;
-	ret = pthread_timedjoin_np(dm->thread, NULL, &ts);
+	ret = pthread_timedjoin_np(thread, NULL, &ts);
 	return ret ? -ret : 0;
+}
+
+static int dm_join(struct dm *dm)
+{
+	return join_timed(dm->thread);
+}
+
+/* ---- the ioeventfd path: the eventfd's reader ------------------------ */
+
+struct efd_reader {
+	int efd;
+	pthread_t thread;
+	atomic_int running;	/* set once the thread counted its start */
+	/* results, read after the join */
+	int error;		/* errno of the first failure */
+	uint64_t total;		/* sum of the counts read, EFD_STOP_MARK aside */
+	uint64_t reads;		/* read() calls that returned a count */
+	long csw;
+};
+
+/*
+ * What a device model's I/O thread does with an ioeventfd: block in
+ * read(), take the count. Stops at EFD_STOP_MARK, which the main thread
+ * writes once the guest loop is over, so that the last read takes every
+ * signal that came before it.
+ */
+static void *efd_loop(void *arg)
+{
+	struct efd_reader *rd = arg;
+	uint64_t v;
+	ssize_t n;
+	long csw0;
+	int ret;
+
+	ret = pin_self(dm_cpu);
+	if (ret) {
+		rd->error = ret;
+		atomic_store(&rd->running, 1);
+		return NULL;
+	}
+	csw0 = ctx_switches();
+	atomic_store(&rd->running, 1);
+	for (;;) {
+		n = read(rd->efd, &v, sizeof(v));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != sizeof(v)) {
+			rd->error = n < 0 ? errno : EIO;
+			break;
+		}
+		rd->reads++;
+		if (v >= EFD_STOP_MARK) {
+			rd->total += v - EFD_STOP_MARK;
+			break;
+		}
+		rd->total += v;
+	}
+	rd->csw = ctx_switches() - csw0;
+	return NULL;
 }
 
 struct dm_result {
 	struct hvsim_io_loop loop;
 	struct dm dm;
+	struct efd_reader rd;
 	struct hsm_stats before, after;
 	uint64_t sim_upcalls, sim_notifies;
 };
@@ -474,23 +592,70 @@ static int hsm_ioctl(struct row *r, int fd, const char *what,
 	return 0;
 }
 
+/* Start the eventfd's reader; 0, or -1 with the error in @r. */
+static int efd_start(struct row *r, struct efd_reader *rd)
+{
+	uint64_t t0;
+	int ret;
+
+	ret = pthread_create(&rd->thread, NULL, efd_loop, rd);
+	if (ret) {
+		fail(r, "pthread_create: %s", strerror(ret));
+		return -1;
+	}
+	t0 = now_ns();
+	while (!atomic_load(&rd->running)) {
+		if (now_ns() - t0 > JOIN_TIMEOUT_S * 1000000000ULL) {
+			fail(r, "the eventfd reader did not start");
+			break;
+		}
+		usleep(1000);
+	}
+	return 0;	/* started: efd_stop() joins it */
+}
+
+/* Stop the reader: write the stop mark, join it. */
+static void efd_stop(struct row *r, struct efd_reader *rd)
+{
+	uint64_t v = EFD_STOP_MARK;
+
+	if (write(rd->efd, &v, sizeof(v)) != sizeof(v))
+		fail(r, "writing the eventfd: %s", strerror(errno));
+	if (join_timed(rd->thread)) {
+		fail(r, "the eventfd reader did not stop within %d s",
+		     JOIN_TIMEOUT_S);
+		/* Still running: leave its eventfd alone. */
+		fprintf(stderr, "bench-io: the eventfd reader is stuck; exiting\n");
+		exit(1);
+	}
+	if (rd->error)
+		fail(r, "eventfd reader: read: %s", strerror(rd->error));
+}
+
 /*
  * One VM through its life: create (with its I/O request page), the
- * default client, start, the DM thread, vcpus x count port writes, and
- * the teardown. Errors land in @r; returns 0 if the loop ran at all.
+ * default client, for the ioeventfd path the ioeventfd and its reader,
+ * start, the DM thread, vcpus x count writes, and the teardown. Errors
+ * land in @r; returns 0 if the loop ran at all.
  */
-static int dm_run(struct row *r, int polling, unsigned int vcpus,
-		  unsigned int count, struct dm_result *res)
+static int dm_run(struct row *r, const struct path *p, unsigned int count,
+		  struct dm_result *res)
 {
 	struct acrn_vm_creation create;
+	struct acrn_ioeventfd ioeventfd;
+	struct efd_reader *rd = &res->rd;
 	struct hvsim_stats s0, s1;
 	struct dm *dm = &res->dm;
-	int started = 0, client = 0, ret = -1;
+	int started = 0, client = 0, reading = 0, ret = -1;
+	unsigned int vcpus = p->vcpus;
+	int polling = p->polling;
 	uint64_t t0;
 	void *page;
 
 	memset(res, 0, sizeof(*res));
 	dm->fd = -1;
+	dm->mmio = p->mmio;
+	rd->efd = -1;
 	if (posix_memalign(&page, 4096, 4096)) {
 		fail(r, "out of memory");
 		return -1;
@@ -504,8 +669,9 @@ static int dm_run(struct row *r, int polling, unsigned int vcpus,
 		goto free;
 	}
 	memset(&create, 0, sizeof(create));
-	snprintf((char *)create.uuid, sizeof(create.uuid), "bench-%s-%u",
-		 polling ? "poll" : "ntfy", vcpus);
+	snprintf((char *)create.uuid, sizeof(create.uuid), "bench-%s-%c%u",
+		 p->ioeventfd ? "iofd" : p->mmio ? "mmio" : "pio",
+		 polling ? 'p' : 'n', vcpus);
 	create.vm_flag = polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0;
 	create.ioreq_buf = (unsigned long)page;
 	create.cpu_affinity = 0;	/* the hypervisor's default: all pCPUs */
@@ -520,6 +686,26 @@ static int dm_run(struct row *r, int polling, unsigned int vcpus,
 		      ACRN_IOCTL_CREATE_IOREQ_CLIENT, NULL))
 		goto destroy;
 	client = 1;
+	if (p->ioeventfd) {
+		rd->efd = eventfd(0, EFD_CLOEXEC);
+		if (rd->efd < 0) {
+			fail(r, "eventfd: %s", strerror(errno));
+			goto teardown;
+		}
+		memset(&ioeventfd, 0, sizeof(ioeventfd));
+		ioeventfd.fd = rd->efd;
+		ioeventfd.flags = 0;	/* MMIO, any value */
+		ioeventfd.addr = BENCH_MMIO_GPA;
+		ioeventfd.len = BENCH_MMIO_SIZE;
+		if (hsm_ioctl(r, dm->fd, "IOEVENTFD", ACRN_IOCTL_IOEVENTFD,
+			      &ioeventfd))
+			goto teardown;
+		if (efd_start(r, rd))
+			goto teardown;
+		reading = 1;
+		if (!r->ok)
+			goto teardown;
+	}
 	if (hsm_ioctl(r, dm->fd, "START_VM", ACRN_IOCTL_START_VM, NULL))
 		goto teardown;
 	ret = pthread_create(&dm->thread, NULL, dm_loop, dm);
@@ -543,11 +729,18 @@ static int dm_run(struct row *r, int polling, unsigned int vcpus,
 
 	memset(&res->loop, 0, sizeof(res->loop));
 	res->loop.io.vmid = create.vmid;
-	res->loop.io.type = ACRN_IOREQ_TYPE_PORTIO;
 	res->loop.io.direction = ACRN_IOREQ_DIR_WRITE;
-	res->loop.io.size = 1;
-	res->loop.io.address = BENCH_PORT;
-	res->loop.io.value = BENCH_VALUE;
+	if (p->mmio) {
+		res->loop.io.type = ACRN_IOREQ_TYPE_MMIO;
+		res->loop.io.size = BENCH_MMIO_SIZE;
+		res->loop.io.address = BENCH_MMIO_GPA;
+		res->loop.io.value = BENCH_MMIO_VALUE;
+	} else {
+		res->loop.io.type = ACRN_IOREQ_TYPE_PORTIO;
+		res->loop.io.size = 1;
+		res->loop.io.address = BENCH_PORT;
+		res->loop.io.value = BENCH_VALUE;
+	}
 	res->loop.io.timeout_ms = IO_TIMEOUT_MS;
 	res->loop.vcpus = vcpus;
 	res->loop.count = count;
@@ -575,6 +768,12 @@ static int dm_run(struct row *r, int polling, unsigned int vcpus,
 
 teardown:
 	/*
+	 * Every signal came before its request completed, so before the
+	 * loop returned: the reader's last read takes them all.
+	 */
+	if (reading)
+		efd_stop(r, rd);
+	/*
 	 * As a device model stops: pause the VM, destroy the client (which
 	 * wakes the DM thread's ATTACH with ENODEV), join, destroy the VM.
 	 */
@@ -600,17 +799,23 @@ destroy:
 close:
 	if (close(dm->fd))
 		fail(r, "close: %s", strerror(errno));
+	/* After the VM: its ioeventfd held a reference, not the fd. */
+	if (rd->efd >= 0 && close(rd->efd))
+		fail(r, "close eventfd: %s", strerror(errno));
 free:
 	free(page);
 	dm->buf = NULL;
 	return ret;
 }
 
-static void run_dm(struct row *r, int polling, unsigned int vcpus)
+static void run_dm(struct row *r, const struct path *p)
 {
-	struct dm_result *res;
-	struct hvsim_io_loop *l;
+	unsigned int vcpus = p->vcpus;
 	uint64_t requested, count;
+	struct dm_result *res;
+	struct efd_reader *rd;
+	struct hvsim_io_loop *l;
+	double deferred, passed;
 	struct dm *dm;
 
 	res = malloc(sizeof(*res));
@@ -620,9 +825,10 @@ static void run_dm(struct row *r, int polling, unsigned int vcpus)
 	}
 	l = &res->loop;
 	dm = &res->dm;
+	rd = &res->rd;
 
 	/* Calibrate on a throwaway VM to fill about target_s seconds. */
-	if (dm_run(r, polling, vcpus, CALIBRATION_COUNT, res) || !r->ok)
+	if (dm_run(r, p, CALIBRATION_COUNT, res) || !r->ok)
 		goto out;
 	if (l->failed || !l->elapsed_ns) {
 		fail(r, "calibration: %llu of %u accesses failed: %s",
@@ -638,7 +844,7 @@ static void run_dm(struct row *r, int polling, unsigned int vcpus)
 	fprintf(stderr, "%s, %u vCPU%s: %llu accesses per vCPU\n", r->name,
 		vcpus, vcpus > 1 ? "s" : "", (unsigned long long)count);
 
-	if (dm_run(r, polling, vcpus, count, res) || !r->ok)
+	if (dm_run(r, p, count, res) || !r->ok)
 		goto out;
 	requested = (uint64_t)vcpus * count;
 	fprintf(stderr, "   loop: completed %llu failed %llu first_error %d elapsed %.3f s\n",
@@ -651,6 +857,10 @@ static void run_dm(struct row *r, int polling, unsigned int vcpus)
 		(unsigned long long)dm->handled, (unsigned long long)dm->unexpected,
 		(unsigned long long)dm->attaches, (unsigned long long)dm->empty);
 	fprintf(stderr, "   dm: %ld switches\n", dm->csw);
+	if (p->ioeventfd)
+		fprintf(stderr, "   eventfd: counted %llu in %llu reads, reader %ld switches\n",
+			(unsigned long long)rd->total,
+			(unsigned long long)rd->reads, rd->csw);
 	fprintf(stderr, "   hvsim: upcalls %.3f notify hypercalls %.3f per request\n",
 		l->completed ? (double)res->sim_upcalls / l->completed : NAN,
 		l->completed ? (double)res->sim_notifies / l->completed : NAN);
@@ -662,10 +872,16 @@ static void run_dm(struct row *r, int polling, unsigned int vcpus)
 		     (unsigned long long)requested, strerror(l->first_error));
 		goto out;
 	}
-	if (dm->handled != l->completed || dm->unexpected) {
+	if (dm->handled != (p->ioeventfd ? 0 : l->completed) || dm->unexpected) {
 		fail(r, "the DM handled %llu requests (%llu unexpected) for %llu accesses",
 		     (unsigned long long)dm->handled,
 		     (unsigned long long)dm->unexpected,
+		     (unsigned long long)l->completed);
+		goto out;
+	}
+	if (p->ioeventfd && rd->total != l->completed) {
+		fail(r, "the eventfd counted %llu of %llu writes",
+		     (unsigned long long)rd->total,
 		     (unsigned long long)l->completed);
 		goto out;
 	}
@@ -679,6 +895,21 @@ static void run_dm(struct row *r, int polling, unsigned int vcpus)
 				  l->completed);
 	r->dm_wakeups = stat_per_req(&res->before, &res->after, "dm_wakeups",
 				     l->completed);
+	r->inlined = stat_per_req(&res->before, &res->after, "kernel_inline",
+				  l->completed);
+	deferred = stat_per_req(&res->before, &res->after, "kernel_deferred",
+				l->completed);
+	r->hops = stat_per_req(&res->before, &res->after, "dm_requests",
+			       l->completed) + deferred;
+	if (p->ioeventfd) {
+		r->wakeups = (double)(dm->csw + rd->csw + l->ctx_switches) /
+			     l->completed;
+		passed = stat_per_req(&res->before, &res->after,
+				      "kernel_passed", l->completed);
+		if (r->hops > 0 || passed > 0)
+			fprintf(stderr, "   NOTE: %.4f deferred, %.4f passed on, per request\n",
+				deferred, passed);
+	}
 out:
 	free(res);
 }
@@ -699,12 +930,16 @@ static void print_table(const struct row *rows, int n, const struct row *floor)
 	int i;
 
 	uname(&u);
-	printf("\nbench-io on %s, %ld CPUs; DM-handled PIO write (port 0x%x, 1 byte); "
-	       "DM thread and floor partner on CPU %d\n",
-	       u.release, sysconf(_SC_NPROCESSORS_ONLN), BENCH_PORT, dm_cpu);
-	printf("%-18s %5s %10s %9s %9s %9s %9s %10s %10s\n", "path", "vcpus",
-	       "req/s", "p50 us", "p99 us", "p50/floor", "wake/req",
-	       "upcall/req", "dmwake/req");
+	printf("\nbench-io on %s, %ld CPUs; ", u.release,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("DM thread, eventfd reader and floor partner on CPU %d\n", dm_cpu);
+	printf("dm: PIO write (port 0x%x, 1 byte); ", BENCH_PORT);
+	printf("mmio: doorbell write (GPA 0x%llx, %d bytes); ",
+	       BENCH_MMIO_GPA, BENCH_MMIO_SIZE);
+	printf("ioeventfd: wildcard, its eventfd read() by a thread\n");
+	printf("%-18s %5s %10s %9s %9s %9s %9s %10s %10s %10s %9s\n", "path",
+	       "vcpus", "req/s", "p50 us", "p99 us", "p50/floor", "wake/req",
+	       "upcall/req", "dmwake/req", "inline/req", "hops/req");
 	for (i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
 
@@ -724,26 +959,62 @@ static void print_table(const struct row *rows, int n, const struct row *floor)
 		print_num(r->wakeups, 9, 2);
 		print_num(r->upcalls, 10, 2);
 		print_num(r->dm_wakeups, 10, 2);
+		print_num(r->inlined, 10, 2);
+		print_num(r->hops, 9, 2);
 		printf("\n");
+	}
+}
+
+/* Each ioeventfd row against the DM row of the same writes. */
+static void print_ratios(const struct row *rows, int n)
+{
+	const struct path *p, *q;
+	const struct row *r, *dm;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		p = r->path;
+		if (!p || !p->ioeventfd || !r->ok)
+			continue;
+		for (j = 0; j < n; j++) {
+			q = rows[j].path;
+			if (q && q->mmio && !q->ioeventfd && rows[j].ok &&
+			    q->polling == p->polling && q->vcpus == p->vcpus)
+				break;
+		}
+		if (j == n)
+			continue;
+		dm = &rows[j];
+		printf("%s / %s, %u vCPU%s: ", r->name, dm->name, p->vcpus,
+		       p->vcpus > 1 ? "s" : "");
+		printf("req/s x%.2f, p50 x%.2f, hops/req %.2f vs %.2f\n",
+		       r->rate / dm->rate, r->p50_us / dm->p50_us, r->hops,
+		       dm->hops);
 	}
 }
 
 static void bad_usage(void)
 {
-	fprintf(stderr, "usage: bench-io [-t SECONDS] [-T SECONDS] [-d CPU] [floor] [dm]\n");
+	fprintf(stderr, "usage: bench-io [-t SECONDS] [-T SECONDS] [-d CPU] ");
+	fprintf(stderr, "[floor] [dm] [ioeventfd]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct { const char *name; int polling; unsigned int vcpus; } dm_rows[] = {
-		{ "dm notify", 0, 1 },
-		{ "dm notify", 0, 4 },
-		{ "dm polling", 1, 1 },
-		{ "dm polling", 1, 4 },
+	static const struct path paths[] = {
+		{ "dm notify", 0, 0, 0, 1 },
+		{ "dm notify", 0, 0, 0, 4 },
+		{ "dm polling", 1, 0, 0, 1 },
+		{ "dm polling", 1, 0, 0, 4 },
+		{ "dm notify mmio", 0, 1, 0, 1 },
+		{ "dm notify mmio", 0, 1, 0, 4 },
+		{ "ioeventfd mmio", 0, 1, 1, 1 },
+		{ "ioeventfd mmio", 0, 1, 1, 4 },
 	};
-	struct row rows[1 + ARRAY_SIZE(dm_rows)], *floor = NULL;
-	int do_floor = 0, do_dm = 0, n = 0, ok = 1, opt, i;
+	struct row rows[1 + ARRAY_SIZE(paths)], *floor = NULL;
+	int do_floor = 0, do_dm = 0, do_iofd = 0, n = 0, ok = 1, opt, i;
 	unsigned int watchdog = 300;
 	long cpus;
 	char *end;
@@ -774,12 +1045,15 @@ int main(int argc, char **argv)
 			do_floor = 1;
 		else if (!strcmp(argv[i], "dm"))
 			do_dm = 1;
+		else if (!strcmp(argv[i], "ioeventfd"))
+			do_iofd = 1;
 		else
 			bad_usage();
 	}
-	if (!do_floor && !do_dm) {
+	if (!do_floor && !do_dm && !do_iofd) {
 		do_floor = 1;
 		do_dm = 1;
+		do_iofd = 1;
 	}
 
 	signal(SIGALRM, on_alarm);
@@ -804,31 +1078,37 @@ int main(int argc, char **argv)
 	if (do_floor) {
 		floor = &rows[n++];
 		*floor = (struct row){ .name = "futex ping-pong", .ok = 1,
-				       .upcalls = NAN, .dm_wakeups = NAN };
+				       .upcalls = NAN, .dm_wakeups = NAN,
+				       .inlined = NAN, .hops = NAN };
 		run_floor(floor);
 		ok &= floor->ok;
 	}
-	if (do_dm) {
+	if (do_dm || do_iofd) {
 		hvsim_fd = hvsim_open();
 		hc_notify = hvsim_hypercall_index("notify_request_finish");
 		if (hvsim_fd < 0)
 			fprintf(stderr, "bench-io: %s: %s\n", HVSIM_DEV,
 				strerror(-hvsim_fd));
-		for (i = 0; i < (int)ARRAY_SIZE(dm_rows); i++) {
-			struct row *r = &rows[n++];
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(paths); i++) {
+		struct row *r;
 
-			*r = (struct row){ .name = dm_rows[i].name, .ok = 1,
-					   .vcpus = dm_rows[i].vcpus,
-					   .upcalls = NAN, .dm_wakeups = NAN };
-			if (hvsim_fd < 0)
-				fail(r, "no simulator (%s)", strerror(-hvsim_fd));
-			else
-				run_dm(r, dm_rows[i].polling, dm_rows[i].vcpus);
-			ok &= r->ok;
-		}
+		if (!(paths[i].ioeventfd ? do_iofd : do_dm))
+			continue;
+		r = &rows[n++];
+		*r = (struct row){ .name = paths[i].name, .ok = 1,
+				   .vcpus = paths[i].vcpus, .upcalls = NAN,
+				   .dm_wakeups = NAN, .inlined = NAN,
+				   .hops = NAN, .path = &paths[i] };
+		if (hvsim_fd < 0)
+			fail(r, "no simulator (%s)", strerror(-hvsim_fd));
+		else
+			run_dm(r, &paths[i]);
+		ok &= r->ok;
 	}
 	alarm(0);
 	fflush(stderr);
 	print_table(rows, n, floor);
+	print_ratios(rows, n);
 	return ok ? 0 : 1;
 }

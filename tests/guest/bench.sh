@@ -21,7 +21,7 @@ hvsimctl info
 echo
 echo "== bench-io"
 t=${bench_time:-3}
-bench-io -t "$t" -T $((120 + 10 * t)) >/tmp/table
+bench-io -t "$t" -T $((180 + 20 * t)) >/tmp/table
 rc=$?
 cat /tmp/table >&3
 
