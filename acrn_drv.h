@@ -366,6 +366,8 @@ int acrn_ioreq_range_add(struct acrn_ioreq_client *client, u32 type,
 			 u64 start, u64 end);
 int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
 			 u64 start, u64 end);
+bool acrn_ioreq_is_read(const struct acrn_io_request *req);
+void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value);
 
 /* acrn_ioreq_pci_cfg() results */
 enum acrn_pci_cfg {

@@ -163,12 +163,8 @@ static int acrn_ioeventfd_handle(struct acrn_ioreq_client *client,
 	struct acrn_ioeventfd_entry *p;
 	int ret = ACRN_IOREQ_PASS;
 
-	/* direction is the first field of both request layouts */
-	if (req->reqs.pio_request.direction == ACRN_IOREQ_DIR_READ) {
-		if (req->type == ACRN_IOREQ_TYPE_PORTIO)
-			req->reqs.pio_request.value = 0;
-		else
-			req->reqs.mmio_request.value = 0;
+	if (acrn_ioreq_is_read(req)) {
+		acrn_ioreq_set_read_value(req, 0);
 		return 0;
 	}
 

@@ -357,8 +357,16 @@ VISIBLE_IF_KUNIT int acrn_ioreq_pci_cfg(u32 *conf_addr,
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_pci_cfg);
 
-/* Store a value the kernel produced for a read into the snapshot. */
-static void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value)
+/**
+ * acrn_ioreq_set_read_value() - answer a read in a request snapshot
+ * @req:   The snapshot.
+ * @value: The value the guest reads (port I/O keeps the low 32 bits).
+ *
+ * For the kernel's own answers and in-kernel clients' handlers.
+ *
+ * Context: Any context.
+ */
+void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value)
 {
 	if (req->type == ACRN_IOREQ_TYPE_MMIO || req->type == ACRN_IOREQ_TYPE_WP)
 		req->reqs.mmio_request.value = value;
@@ -366,7 +374,14 @@ static void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value)
 		req->reqs.pio_request.value = value;
 }
 
-static bool acrn_ioreq_is_read(const struct acrn_io_request *req)
+/**
+ * acrn_ioreq_is_read() - whether a request is a read
+ * @req: The request.
+ *
+ * Context: Any context.
+ * Return: true for a read, of any request type.
+ */
+bool acrn_ioreq_is_read(const struct acrn_io_request *req)
 {
 	/* direction is the first field of every request layout */
 	return req->reqs.pio_request.direction == ACRN_IOREQ_DIR_READ;
