@@ -257,6 +257,7 @@ int hvsim_copy_to_gpa(u64 gpa, const void *src, size_t len);
 int hvsim_fault_set(const struct hvsim_fault *fault);
 void hvsim_faults_clear(void);
 void hvsim_stats_get(struct hvsim_stats *stats);
+void hvsim_irqs_off_get(struct hvsim_irqs_off *out);
 
 /* vm.c: the VM table and the VM management hypercalls */
 int hvsim_vms_init(void);

@@ -10,10 +10,12 @@
  */
 
 #include <linux/io.h>
+#include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "hvsim.h"
 
@@ -45,6 +47,9 @@ static const hvsim_hc_fn hvsim_hc_table[HVSIM_NR_HYPERCALLS] = {
 };
 
 static atomic64_t hvsim_hc_count[HVSIM_NR_HYPERCALLS];
+/* Calls made with interrupts disabled, and the longest of them (ns) */
+static atomic64_t hvsim_hc_irqs_off[HVSIM_NR_HYPERCALLS];
+static atomic64_t hvsim_hc_irqs_off_max[HVSIM_NR_HYPERCALLS];
 
 /*
  * hvsim_fault_lock protects hvsim_faults; hvsim_faults_armed counts the
@@ -80,24 +85,12 @@ static bool hvsim_fault_fires(unsigned int index, struct hvsim_fault *out)
 	return fires;
 }
 
-/**
- * hvsim_hypercall() - the simulated vmcall
- * @id:     Hypercall id.
- * @param1: First parameter.
- * @param2: Second parameter.
- *
- * Context: Any context, but HC_VM_SET_MEMORY_REGIONS: process context,
- * as it may sleep (hvsim_ept_set_regions()).
- * Return: The hypervisor's answer; -ENOTTY for an unknown hypercall.
- */
-long hvsim_hypercall(unsigned long id, unsigned long param1,
-		     unsigned long param2)
+/* Dispatch one call of hypercall @index, or fail it as a fault says. */
+static long hvsim_hypercall_run(unsigned int index, unsigned long param1,
+				unsigned long param2)
 {
-	unsigned int index = ACRN_HC_INDEX(id);
 	struct hvsim_fault fault;
 	hvsim_hc_fn fn = hvsim_hc_table[index];
-
-	atomic64_inc(&hvsim_hc_count[index]);
 
 	if (hvsim_fault_fires(index, &fault)) {
 		if (fault.action == HVSIM_FAULT_RETURN)
@@ -111,6 +104,63 @@ long hvsim_hypercall(unsigned long id, unsigned long param1,
 	if (!fn)
 		return -ENOTTY;
 	return fn(param1, param2);
+}
+
+/* Account a call made with interrupts off that took @ns. */
+static void hvsim_irqs_off_account(unsigned int index, u64 ns)
+{
+	atomic64_t *max = &hvsim_hc_irqs_off_max[index];
+	s64 old = atomic64_read(max);
+
+	atomic64_inc(&hvsim_hc_irqs_off[index]);
+	while (old < (s64)ns && !atomic64_try_cmpxchg(max, &old, ns))
+		;
+}
+
+/**
+ * hvsim_hypercall() - the simulated vmcall
+ * @id:     Hypercall id.
+ * @param1: First parameter.
+ * @param2: Second parameter.
+ *
+ * A call made with interrupts disabled is counted and timed, as the real
+ * hypervisor could from the caller's RFLAGS.IF (HVSIM_IOCTL_GET_IRQS_OFF).
+ *
+ * Context: Any context, but HC_VM_SET_MEMORY_REGIONS: process context,
+ * as it may sleep (hvsim_ept_set_regions()).
+ * Return: The hypervisor's answer; -ENOTTY for an unknown hypercall.
+ */
+long hvsim_hypercall(unsigned long id, unsigned long param1,
+		     unsigned long param2)
+{
+	unsigned int index = ACRN_HC_INDEX(id);
+	u64 t0;
+	long ret;
+
+	atomic64_inc(&hvsim_hc_count[index]);
+	if (!irqs_disabled())
+		return hvsim_hypercall_run(index, param1, param2);
+
+	t0 = ktime_get_ns();
+	ret = hvsim_hypercall_run(index, param1, param2);
+	hvsim_irqs_off_account(index, ktime_get_ns() - t0);
+	return ret;
+}
+
+/**
+ * hvsim_irqs_off_get() - read the interrupts-off counters
+ * @out: Filled in.
+ *
+ * Context: Any context.
+ */
+void hvsim_irqs_off_get(struct hvsim_irqs_off *out)
+{
+	int i;
+
+	for (i = 0; i < HVSIM_NR_HYPERCALLS; i++) {
+		out->calls[i] = atomic64_read(&hvsim_hc_irqs_off[i]);
+		out->max_ns[i] = atomic64_read(&hvsim_hc_irqs_off_max[i]);
+	}
 }
 
 /**

@@ -108,6 +108,21 @@ static long hvsim_ctl_set_fault(void __user *uarg)
 	return hvsim_fault_set(&fault);
 }
 
+static long hvsim_ctl_get_irqs_off(void __user *uarg)
+{
+	struct hvsim_irqs_off *out;
+	long ret = 0;
+
+	out = kzalloc(sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	hvsim_irqs_off_get(out);
+	if (copy_to_user(uarg, out, sizeof(*out)))
+		ret = -EFAULT;
+	kfree(out);
+	return ret;
+}
+
 /* API version 1's GET_STATS: the hypercall counters and upcalls only. */
 #define HVSIM_IOCTL_GET_STATS_V1					\
 	_IOC(_IOC_READ, HVSIM_IOCTL_TYPE, 0xE5,				\
@@ -244,6 +259,8 @@ static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 		return hvsim_ctl_get_ept(uarg);
 	case HVSIM_IOCTL_GET_EVENTS:
 		return hvsim_ctl_get_events(uarg);
+	case HVSIM_IOCTL_GET_IRQS_OFF:
+		return hvsim_ctl_get_irqs_off(uarg);
 	default:
 		return -ENOTTY;
 	}

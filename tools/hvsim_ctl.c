@@ -73,6 +73,11 @@ int hvsim_get_stats(int fd, struct hvsim_stats *stats)
 	return ctl(fd, HVSIM_IOCTL_GET_STATS, stats);
 }
 
+int hvsim_get_irqs_off(int fd, struct hvsim_irqs_off *out)
+{
+	return ctl(fd, HVSIM_IOCTL_GET_IRQS_OFF, out);
+}
+
 int hvsim_guest_io(int fd, struct hvsim_io *io)
 {
 	return ctl(fd, HVSIM_IOCTL_GUEST_IO, io);

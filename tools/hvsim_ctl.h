@@ -50,6 +50,7 @@ int hvsim_set_fault(int fd, const struct hvsim_fault *fault);
 int hvsim_fail(int fd, unsigned int hypercall, int ret, unsigned int count);
 int hvsim_clear_faults(int fd);
 int hvsim_get_stats(int fd, struct hvsim_stats *stats);
+int hvsim_get_irqs_off(int fd, struct hvsim_irqs_off *out);
 /*
  * One guest access (HVSIM_IOCTL_GUEST_IO); on success a read's value is
  * in io->value.

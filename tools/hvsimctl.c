@@ -6,6 +6,8 @@
  *   hvsimctl vms                      one line per VM: <vmid> <state> vcpus=<n> name=<name>
  *   hvsimctl regs <vmid> <vcpu>       registers the vCPU received with SET_VCPU_REGS
  *   hvsimctl stats                    hypercalls made so far, and upcalls
+ *   hvsimctl irqsoff                  hypercalls made with interrupts off:
+ *                                     index, name, calls, longest (ns)
  *   hvsimctl fault <hypercall> <ret> [count [skip]]
  *                                     make a hypercall return <ret> (e.g. -1)
  *   hvsimctl fault-vcpus <n> [count]  CREATE_VM reports <n> vCPUs
@@ -51,7 +53,7 @@
 static int print_help(void)
 {
 	fprintf(stderr,
-		"usage: hvsimctl info | vms | regs <vmid> <vcpu> | stats\n"
+		"usage: hvsimctl info | vms | regs <vmid> <vcpu> | stats | irqsoff\n"
 		"       hvsimctl fault <hypercall> <ret> [count [skip]]\n"
 		"       hvsimctl fault-vcpus <n> [count] | fault-vmid <vmid> [count]\n"
 		"       hvsimctl clear-faults\n"
@@ -405,6 +407,29 @@ static int cmd_stats(int fd)
 	return 0;
 }
 
+/* Hypercalls made with interrupts off: "<index> <name> <calls> <max_ns>" */
+static int cmd_irqsoff(int fd)
+{
+	struct hvsim_irqs_off *st = calloc(1, sizeof(*st));
+	unsigned int i;
+	int ret;
+
+	if (!st)
+		return -ENOMEM;
+	ret = hvsim_get_irqs_off(fd, st);
+	for (i = 0; !ret && i < HVSIM_NR_HYPERCALLS; i++) {
+		const char *name = hvsim_hypercall_name(i);
+
+		if (!st->calls[i])
+			continue;
+		printf("0x%02x %s %llu %llu\n", i, name ? name : "unknown",
+		       (unsigned long long)st->calls[i],
+		       (unsigned long long)st->max_ns[i]);
+	}
+	free(st);
+	return ret;
+}
+
 static int cmd_fault(int fd, unsigned int action, int argc, char **argv)
 {
 	struct hvsim_fault fault = { .action = action, .count = 1 };
@@ -476,6 +501,8 @@ int main(int argc, char **argv)
 		ret = cmd_regs(fd, argc - 2, argv + 2);
 	else if (!strcmp(cmd, "stats") && argc == 2)
 		ret = cmd_stats(fd);
+	else if (!strcmp(cmd, "irqsoff") && argc == 2)
+		ret = cmd_irqsoff(fd);
 	else if (!strcmp(cmd, "fault"))
 		ret = cmd_fault(fd, HVSIM_FAULT_RETURN, argc - 2, argv + 2);
 	else if (!strcmp(cmd, "fault-vcpus"))

@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/acrn.h>
 
-#define HVSIM_API_VERSION	4
+#define HVSIM_API_VERSION	5
 
 /* VM states, numbered as the hypervisor numbers them */
 #define HVSIM_VM_POWERED_OFF		0
@@ -440,6 +440,25 @@ struct hvsim_events {
 	__u64	dropped;
 };
 
+/**
+ * struct hvsim_irqs_off - argument of HVSIM_IOCTL_GET_IRQS_OFF: hypercalls
+ * the Service VM made with interrupts disabled (API version 5)
+ * @calls:  Per hypercall index, the calls made with interrupts disabled
+ *	    on the calling CPU, since the simulator was loaded.
+ * @max_ns: Per hypercall index, the longest of those calls, in
+ *	    nanoseconds: time the Service VM's CPU spent with interrupts
+ *	    off inside the hypervisor.
+ *
+ * The real hypervisor sees the caller's RFLAGS.IF on every vmcall; this
+ * is that observation. A Service VM should only make short hypercalls
+ * with interrupts off: a reset or destroy, whose duration the hypervisor
+ * decides, never.
+ */
+struct hvsim_irqs_off {
+	__u64	calls[HVSIM_NR_HYPERCALLS];
+	__u64	max_ns[HVSIM_NR_HYPERCALLS];
+};
+
 #define HVSIM_IOCTL_TYPE		0xA2
 
 #define HVSIM_IOCTL_GET_INFO		\
@@ -464,5 +483,7 @@ struct hvsim_events {
 	_IOWR(HVSIM_IOCTL_TYPE, 0xE9, struct hvsim_ept_info)
 #define HVSIM_IOCTL_GET_EVENTS		\
 	_IOWR(HVSIM_IOCTL_TYPE, 0xEA, struct hvsim_events)
+#define HVSIM_IOCTL_GET_IRQS_OFF	\
+	_IOR(HVSIM_IOCTL_TYPE, 0xEB, struct hvsim_irqs_off)
 
 #endif /* _UAPI_ACRN_HVSIM_H */
