@@ -23,12 +23,34 @@ struct dentry;
 struct page;
 struct acrn_ioreq_client;
 
+/* A write to a write-protected guest page; the hypervisor's, not in the UAPI. */
+#define ACRN_IOREQ_TYPE_WP		3
+
+/**
+ * enum acrn_ioreq_held - a slot's completion waiting out a quiesce (ioreq.c)
+ * @ACRN_IOREQ_HELD_NONE:	  Nothing held.
+ * @ACRN_IOREQ_HELD_DM_VALUE:	  Completed; a read's value is in the page.
+ * @ACRN_IOREQ_HELD_KERNEL_VALUE: Completed; a read's value is in the
+ *				  snapshot.
+ * @ACRN_IOREQ_HELD_PASS:	  Passed on to the device model by a deferred
+ *				  handler.
+ */
+enum acrn_ioreq_held {
+	ACRN_IOREQ_HELD_NONE,
+	ACRN_IOREQ_HELD_DM_VALUE,
+	ACRN_IOREQ_HELD_KERNEL_VALUE,
+	ACRN_IOREQ_HELD_PASS,
+};
+
 /**
  * struct acrn_ioreq_slot - the kernel's own record of one I/O request slot
  * @owner:   Client the request was handed to (the slot is PROCESSING), or
  *	     NULL while the kernel has not handed out a request there.
  * @seq:     Bumped each time a request is handed out, so a deferred
  *	     handler can tell its request from a later one in the same slot.
+ * @held:    What became of the request while the VM was quiesced
+ *	     (enum acrn_ioreq_held); the page and the hypervisor have not
+ *	     been told yet.
  * @req:     Snapshot of the request taken when it was dispatched. The
  *	     shared page may change under us at any time; everything the
  *	     kernel decides is decided on this copy.
@@ -38,6 +60,7 @@ struct acrn_ioreq_client;
 struct acrn_ioreq_slot {
 	struct acrn_ioreq_client	*owner;
 	u32				seq;
+	u8				held;
 	struct acrn_io_request		req;
 };
 
@@ -98,17 +121,17 @@ struct acrn_memseg {
  * @listed:	@list is linked (under acrn_vm_list_lock).
  * @ioreq_lock:	Taken with interrupts off (the upcall handler takes it in
  *		hard-IRQ context). Protects @clients, @default_client,
- *		@slots, @pci_conf_addr, every client's pending bitmap and
+ *		@slots, @pci_conf_addr, @ioreq_quiesce, every client's pending bitmap and
  *		range list, and all writes the kernel makes to the shared
  *		page's state fields.
  * @clients:	In-kernel clients, oldest first (oldest wins on overlap).
  * @default_client: The device model's client, or NULL.
  * @slots:	Kernel-private state of the I/O request slots.
  * @pci_conf_addr: Last value the guest wrote to port 0xCF8.
- * @hv_gone:	The hypervisor destroyed the VM: no more completion or
- *		injection hypercalls (its vmid may already name another VM).
- *		Written under both @ioreq_lock and @inject_lock, so either
- *		is enough to read it.
+ * @ioreq_quiesce: Non-zero while a reset or destroy hypercall may be
+ *		running (and for good once the VM is destroyed: its vmid may
+ *		already name another VM): completions are held, not
+ *		published, and the upcall skips the VM (ioreq.c).
  * @mm_lock:	Serialises changes to the VM's guest memory: protects
  *		writes to @memsegs and @mm_kept.
  * @memsegs:	Guest memory segments by guest physical range (RCU mode:
@@ -119,9 +142,12 @@ struct acrn_memseg {
  *		@monitor_page.
  * @monitor_page: Pinned user page the hypervisor last accepted as the
  *		interrupt monitor page, or NULL (intr.c).
- * @inject_lock: Taken with interrupts off, innermost: orders MSI
- *		injections from eventfd wakeups (irqfd.c) against the
- *		destroy hypercall, with @hv_gone.
+ * @inject_lock: Taken with interrupts off, innermost: protects
+ *		@inject_quiesce and each irqfd's held flag, and covers MSI
+ *		injections from eventfd wakeups (irqfd.c).
+ * @inject_quiesce: Non-zero while a destroy hypercall may be running
+ *		(and for good once the VM is destroyed): injections from
+ *		eventfd wakeups are held (intr.c).
  * @ioeventfds_lock: Serialises ioeventfd assign and deassign; protects
  *		writes to @ioeventfds, @nr_ioeventfds and
  *		@ioeventfd_client.
@@ -156,7 +182,7 @@ struct acrn_vm {
 	struct acrn_ioreq_client	*default_client;
 	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
 	u32				pci_conf_addr;
-	bool				hv_gone;
+	unsigned int			ioreq_quiesce;
 
 	struct mutex			mm_lock;	/* see above */
 	struct maple_tree		memsegs;
@@ -165,6 +191,7 @@ struct acrn_vm {
 	struct mutex			monitor_lock;	/* see above */
 	struct page			*monitor_page;
 	spinlock_t			inject_lock;	/* see above */
+	unsigned int			inject_quiesce;
 
 	struct mutex			ioeventfds_lock; /* see above */
 	struct list_head		ioeventfds;
@@ -262,9 +289,10 @@ void acrn_hv_put(const struct acrn_hv_backend *hv);
 int acrn_hv_errno(long ret, int refused);
 
 /* An hcall_*() wrapper whose argument is a kernel buffer's physical address */
-typedef long (*acrn_vm_hcall_t)(u16 vmid, u64 arg);
-int acrn_hv_call_copy(acrn_vm_hcall_t hcall, u16 vmid, const void *arg,
-		      size_t len, int refused);
+typedef long (*acrn_vm_hcall_t)(const struct acrn_hv_backend *hv, u16 vmid,
+				u64 arg);
+int acrn_hv_call_copy(struct acrn_vm *vm, acrn_vm_hcall_t hcall,
+		      const void *arg, size_t len, int refused);
 
 #if IS_ENABLED(CONFIG_ACRN_GUEST)
 const struct acrn_hv_backend *acrn_hv_vmcall_probe(void);
@@ -304,7 +332,12 @@ void acrn_intr_vm_free(struct acrn_vm *vm);
 int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data);
 int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops);
 int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr);
-int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi);
+int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
+			   bool *held);
+void acrn_msi_inject_held(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
+			  bool *held);
+void acrn_intr_quiesce(struct acrn_vm *vm);
+void acrn_intr_resume(struct acrn_vm *vm);
 
 /* ioeventfd.c: guest writes signalling eventfds */
 void acrn_ioeventfd_vm_init(struct acrn_vm *vm);
@@ -317,6 +350,7 @@ void acrn_irqfd_exit(void);
 void acrn_irqfd_vm_init(struct acrn_vm *vm);
 void acrn_irqfd_vm_deinit(struct acrn_vm *vm);
 int acrn_irqfd_config(struct acrn_vm *vm, const struct acrn_irqfd *args);
+void acrn_irqfd_replay(struct acrn_vm *vm);
 
 /* ptdev.c: passthrough and hypervisor-emulated devices */
 int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,
@@ -338,17 +372,16 @@ extern const struct attribute_group *acrn_hsm_groups[];
 /* ioreq.c: I/O requests */
 int acrn_ioreq_init(void);
 void acrn_ioreq_exit(void);
-int acrn_ioreq_buffer_pin(struct acrn_vm *vm, u64 uaddr);
-int acrn_ioreq_buffer_register(struct acrn_vm *vm);
-void acrn_ioreq_buffer_unpin(struct acrn_vm *vm);
 void acrn_ioreq_vm_init(struct acrn_vm *vm);
 void acrn_ioreq_vm_add(struct acrn_vm *vm);
 void acrn_ioreq_vm_remove(struct acrn_vm *vm);
 void acrn_ioreq_vm_deinit(struct acrn_vm *vm);
 int acrn_ioreq_vm_call(u16 vmid, int (*fn)(struct acrn_vm *vm, void *arg),
 		       void *arg);
-long acrn_ioreq_hv_reset(struct acrn_vm *vm);
-long acrn_ioreq_hv_destroy(struct acrn_vm *vm);
+void acrn_ioreq_quiesce(struct acrn_vm *vm);
+void acrn_ioreq_resume(struct acrn_vm *vm);
+void acrn_ioreq_reset_done(struct acrn_vm *vm);
+void acrn_ioreq_dispatch(struct acrn_vm *vm);
 void acrn_ioreq_clear(struct acrn_vm *vm);
 int acrn_ioreq_notify(struct acrn_vm *vm, const struct acrn_ioreq_notify *n);
 int acrn_ioreq_default_client_create(struct acrn_vm *vm);
@@ -367,6 +400,10 @@ int acrn_ioreq_range_add(struct acrn_ioreq_client *client, u32 type,
 int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
 			 u64 start, u64 end);
 bool acrn_ioreq_is_read(const struct acrn_io_request *req);
+bool acrn_ioreq_valid(const struct acrn_io_request *req);
+bool acrn_ioreq_in_range(u32 type, u64 start, u64 end,
+			 const struct acrn_io_request *req);
+int acrn_ioreq_pci_cfg(u32 *conf_addr, struct acrn_io_request *req);
 void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value);
 
 /* acrn_ioreq_pci_cfg() results */
@@ -405,11 +442,6 @@ bool acrn_ioeventfd_match(u32 type, u64 addr, u32 len, bool wildcard, u64 data,
 			  const struct acrn_io_request *req);
 int acrn_irqfd_check(const struct acrn_irqfd *args);
 
-int acrn_ioreq_pci_cfg(u32 *conf_addr, struct acrn_io_request *req);
-void acrn_ioreq_dispatch(struct acrn_vm *vm);
-bool acrn_ioreq_valid(const struct acrn_io_request *req);
-bool acrn_ioreq_in_range(u32 type, u64 start, u64 end,
-			 const struct acrn_io_request *req);
 #endif
 
 #endif /* __ACRN_HSM_DRV_H */

@@ -22,8 +22,8 @@
 /* Serialises writers, so offline, hypercall and restore do not interleave. */
 static DEFINE_MUTEX(acrn_cpu_lock);
 
-/* Offline @cpu and hand it to the hypervisor; the caller holds a backend. */
-static int acrn_cpu_remove(unsigned int cpu)
+/* Offline @cpu and hand it to the hypervisor @hv; the caller holds @hv. */
+static int acrn_cpu_remove(const struct acrn_hv_backend *hv, unsigned int cpu)
 {
 	bool was_online;
 	int ret;
@@ -36,7 +36,7 @@ static int acrn_cpu_remove(unsigned int cpu)
 			goto unlock;
 	}
 
-	ret = acrn_hv_errno(hcall_sos_remove_cpu(cpu_physical_id(cpu)), -EBUSY);
+	ret = acrn_hv_errno(hcall_sos_remove_cpu(hv, cpu_physical_id(cpu)), -EBUSY);
 	if (ret && was_online && add_cpu(cpu))
 		pr_err("CPU %u: the hypervisor refused it and it cannot be brought back online\n",
 		       cpu);
@@ -63,7 +63,7 @@ static ssize_t remove_cpu_store(struct device *dev,
 	hv = acrn_hv_get();
 	if (IS_ERR(hv))
 		return PTR_ERR(hv);
-	ret = acrn_cpu_remove(cpu);
+	ret = acrn_cpu_remove(hv, cpu);
 	acrn_hv_put(hv);
 
 	return ret ?: count;

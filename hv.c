@@ -10,8 +10,9 @@
  * the backend it exports, and when the simulator goes away it forgets it.
  *
  * Every open /dev/acrn_hsm and every VM holds a reference on the backend's
- * module, so the backend cannot change while a VM exists; acrn_hv_call()
- * relies on that and reads the current backend without a lock.
+ * module (acrn_hv_get()), and every hypercall goes through the reference
+ * its caller holds (hypercall.h), so no hypercall reads the current
+ * backend.
  */
 
 #include <linux/errno.h>
@@ -25,31 +26,13 @@
 #include "acrn_drv.h"
 
 /*
- * acrn_hv_lock protects acrn_hv_current (writes), acrn_hv_native and
- * acrn_hv_closing. Readers that hold a backend reference may read
- * acrn_hv_current without it.
+ * acrn_hv_lock protects acrn_hv_current, acrn_hv_native and
+ * acrn_hv_closing.
  */
 static DEFINE_MUTEX(acrn_hv_lock);
 static const struct acrn_hv_backend *acrn_hv_current;
 static bool acrn_hv_native;
 static bool acrn_hv_closing;
-
-/**
- * acrn_hv_call() - issue a hypercall to the current backend
- * @id:     Hypercall id (HC_*).
- * @param1: First parameter.
- * @param2: Second parameter.
- *
- * Context: Any context. The caller holds a backend reference (an open
- * file or a VM), which keeps the backend in place.
- * Return: The hypervisor's answer.
- */
-long acrn_hv_call(unsigned long id, unsigned long param1, unsigned long param2)
-{
-	const struct acrn_hv_backend *hv = READ_ONCE(acrn_hv_current);
-
-	return hv->hypercall(id, param1, param2);
-}
 
 /**
  * acrn_hv_errno() - turn a hypervisor answer into an errno
@@ -85,9 +68,9 @@ int acrn_hv_errno(long ret, int refused)
 
 /**
  * acrn_hv_call_copy() - issue a VM hypercall on a kernel copy of its argument
- * @hcall:   hcall_*() wrapper taking the vmid and a Service VM physical
- *	     address.
- * @vmid:    VM id.
+ * @vm:      The VM, whose backend and vmid the hypercall goes to.
+ * @hcall:   hcall_*() wrapper taking the backend, the vmid and a Service VM
+ *	     physical address.
  * @arg:     The argument.
  * @len:     Its size.
  * @refused: Errno for the hypervisor's refusal (-1), as for acrn_hv_errno().
@@ -98,8 +81,8 @@ int acrn_hv_errno(long ret, int refused)
  * Context: Process context.
  * Return: 0, -ENOMEM, or an errno from acrn_hv_errno().
  */
-int acrn_hv_call_copy(acrn_vm_hcall_t hcall, u16 vmid, const void *arg,
-		      size_t len, int refused)
+int acrn_hv_call_copy(struct acrn_vm *vm, acrn_vm_hcall_t hcall,
+		      const void *arg, size_t len, int refused)
 {
 	void *copy;
 	long ret;
@@ -107,7 +90,7 @@ int acrn_hv_call_copy(acrn_vm_hcall_t hcall, u16 vmid, const void *arg,
 	copy = kmemdup(arg, len, GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
-	ret = hcall(vmid, virt_to_phys(copy));
+	ret = hcall(vm->hv, vm->vmid, virt_to_phys(copy));
 	kfree(copy);
 
 	return acrn_hv_errno(ret, refused);

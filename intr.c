@@ -29,36 +29,97 @@ int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data)
 {
 	struct acrn_msi_entry msi = { .msi_addr = msi_addr, .msi_data = msi_data };
 
-	return acrn_hv_call_copy(hcall_inject_msi, vm->vmid, &msi, sizeof(msi),
+	return acrn_hv_call_copy(vm, hcall_inject_msi, &msi, sizeof(msi),
 				 -EINVAL);
 }
 
 /**
  * acrn_msi_inject_atomic() - inject an MSI from any context
- * @vm:	 The VM.
- * @msi: The MSI, in the direct map (kmalloc()ed, not on the stack) and
- *	 left unchanged while in use: the hypervisor reads it by physical
- *	 address, and concurrent injections may share it.
+ * @vm:	  The VM.
+ * @msi:  The MSI, in the direct map (kmalloc()ed, not on the stack) and
+ *	  left unchanged while in use: the hypervisor reads it by physical
+ *	  address, and concurrent injections may share it.
+ * @held: Set when the MSI is held instead (below); written under
+ *	  &acrn_vm.inject_lock only.
  *
  * For eventfd wakeups, which may come at any time, even while the VM is
- * being destroyed: once the hypervisor destroyed it (its vmid may
- * already name another VM), nothing is injected.
+ * being destroyed. While the destroy hypercall runs (acrn_intr_quiesce())
+ * the MSI is held: acrn_intr_resume() injects it if the hypervisor
+ * refused to destroy the VM. Once it destroyed it (its vmid may already
+ * name another VM), nothing is injected.
  *
  * Context: Any context; takes &acrn_vm.inject_lock.
- * Return: 0; -ENODEV once the VM is destroyed; -EINVAL if the hypervisor
- * refused; another errno from acrn_hv_errno().
+ * Return: 0; -EAGAIN if held; -EINVAL if the hypervisor refused; another
+ * errno from acrn_hv_errno().
  */
-int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi)
+int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
+			   bool *held)
 {
 	unsigned long flags;
-	long ret = -ENODEV;
+	long ret = -EAGAIN;
 
 	spin_lock_irqsave(&vm->inject_lock, flags);
-	if (!vm->hv_gone)
-		ret = acrn_hv_errno(hcall_inject_msi(vm->vmid, __pa(msi)),
+	if (vm->inject_quiesce)
+		*held = true;
+	else
+		ret = acrn_hv_errno(hcall_inject_msi(vm->hv, vm->vmid, __pa(msi)),
 				    -EINVAL);
 	spin_unlock_irqrestore(&vm->inject_lock, flags);
 	return ret;
+}
+
+/**
+ * acrn_msi_inject_held() - inject an MSI acrn_msi_inject_atomic() held
+ * @vm:	  The VM.
+ * @msi:  The MSI.
+ * @held: The flag acrn_msi_inject_atomic() set; cleared when injected.
+ *
+ * Context: Any context; takes &acrn_vm.inject_lock.
+ */
+void acrn_msi_inject_held(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
+			  bool *held)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vm->inject_lock, flags);
+	if (*held && !vm->inject_quiesce) {
+		*held = false;
+		hcall_inject_msi(vm->hv, vm->vmid, __pa(msi));
+	}
+	spin_unlock_irqrestore(&vm->inject_lock, flags);
+}
+
+/**
+ * acrn_intr_quiesce() - stop injections reaching the hypervisor
+ * @vm: The VM.
+ *
+ * For the destroy hypercall, which is made with no lock held. On return
+ * no injection from an eventfd wakeup is in flight, and later ones are
+ * held until acrn_intr_resume(); after a successful destroy the VM stays
+ * quiesced. Injections from ioctls cannot overlap a destroy (the file
+ * lock orders them). Calls nest.
+ *
+ * Context: Process context.
+ */
+void acrn_intr_quiesce(struct acrn_vm *vm)
+{
+	spin_lock_irq(&vm->inject_lock);
+	vm->inject_quiesce++;
+	spin_unlock_irq(&vm->inject_lock);
+}
+
+/**
+ * acrn_intr_resume() - the hypervisor refused: inject what was held
+ * @vm: The VM, quiesced by acrn_intr_quiesce().
+ *
+ * Context: Process context; takes the VM's irqfds_lock.
+ */
+void acrn_intr_resume(struct acrn_vm *vm)
+{
+	spin_lock_irq(&vm->inject_lock);
+	vm->inject_quiesce--;
+	spin_unlock_irq(&vm->inject_lock);
+	acrn_irqfd_replay(vm);
 }
 
 /**
@@ -91,7 +152,7 @@ int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops)
 
 	if (ret)
 		return ret;
-	return acrn_hv_errno(hcall_set_irqline(vm->vmid, ops), -EINVAL);
+	return acrn_hv_errno(hcall_set_irqline(vm->hv, vm->vmid, ops), -EINVAL);
 }
 
 /**
@@ -124,7 +185,7 @@ int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr)
 		return ret < 0 ? ret : -EFAULT;
 
 	mutex_lock(&vm->monitor_lock);
-	ret = acrn_hv_errno(hcall_vm_intr_monitor(vm->vmid, page_to_phys(page)),
+	ret = acrn_hv_errno(hcall_vm_intr_monitor(vm->hv, vm->vmid, page_to_phys(page)),
 			    -EINVAL);
 	if (ret) {
 		old = page;

@@ -10,7 +10,9 @@
  * The entry is an exclusive priority waiter, as KVM's irqfds are: the
  * signal is consumed by the irqfd, and an eventfd feeds one irqfd only.
  *
- * Lifetime, the part the 2024-2026 upstream fixes were about: an irqfd
+ * Lifetime, what upstream's 2026 fix "virt: acrn: Fix irqfd
+ * use-after-free during eventfd shutdown" was about (the tests are in
+ * Documentation/upstream-bugs.rst): an irqfd
  * is freed by its shutdown work and by nothing else, and that work is
  * queued at most once (the SHUTDOWN bit), by whoever ends the irqfd
  * first: deassign, the VM's destruction, or the eventfd's release
@@ -22,7 +24,9 @@
  *
  * Locking: the VM's irqfds_lock (mutex) covers its irqfd list; the
  * eventfd's wait queue lock covers the wait entry and the count;
- * &acrn_vm.inject_lock orders injections against the VM's destruction.
+ * &acrn_vm.inject_lock orders injections against the VM's destruction:
+ * while its hypercall runs they are held, and replayed if it is refused
+ * (acrn_irqfd_replay()).
  */
 
 #include <linux/eventfd.h>
@@ -55,6 +59,9 @@
  * @shutdown: Unlinks, detaches and frees the irqfd.
  * @node:     Entry in &acrn_vm.irqfds, while assigned.
  * @flags:    ACRN_IRQFD_SHUTDOWN.
+ * @held:     An injection was held while the VM was quiesced for its
+ *	      destroy hypercall (acrn_msi_inject_atomic()); written under
+ *	      the VM's inject_lock.
  *
  * @node is protected by the VM's irqfds_lock; the rest is fixed once
  * @wait is installed.
@@ -70,6 +77,7 @@ struct acrn_irqfd_entry {
 	struct work_struct	shutdown;
 	struct list_head	node;
 	unsigned long		flags;
+	bool			held;
 };
 
 /* Runs every irqfd's shutdown; flushed by deassign and VM destruction. */
@@ -146,7 +154,7 @@ static int acrn_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 	eventfd_ctx_do_read(irqfd->eventfd, &cnt);
 	/* A refused MSI is the device model's mistake: nothing to report. */
 	if (!test_bit(ACRN_IRQFD_SHUTDOWN, &irqfd->flags))
-		acrn_msi_inject_atomic(irqfd->vm, &irqfd->msi);
+		acrn_msi_inject_atomic(irqfd->vm, &irqfd->msi, &irqfd->held);
 	/* Consumed: no other waiter needs waking. */
 	return 1;
 }
@@ -236,7 +244,7 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 	list_add_tail(&irqfd->node, &vm->irqfds);
 	vm->nr_irqfds++;
 	if (irqfd->pending)
-		acrn_msi_inject_atomic(vm, &irqfd->msi);
+		acrn_msi_inject_atomic(vm, &irqfd->msi, &irqfd->held);
 	mutex_unlock(&vm->irqfds_lock);
 	fput(file);
 	return 0;
@@ -311,6 +319,22 @@ void acrn_irqfd_vm_init(struct acrn_vm *vm)
 {
 	mutex_init(&vm->irqfds_lock);
 	INIT_LIST_HEAD(&vm->irqfds);
+}
+
+/**
+ * acrn_irqfd_replay() - inject the MSIs held while the VM was quiesced
+ * @vm: The VM, no longer quiesced (the hypervisor refused to destroy it).
+ *
+ * Context: Process context; takes the VM's irqfds_lock.
+ */
+void acrn_irqfd_replay(struct acrn_vm *vm)
+{
+	struct acrn_irqfd_entry *irqfd;
+
+	mutex_lock(&vm->irqfds_lock);
+	list_for_each_entry(irqfd, &vm->irqfds, node)
+		acrn_msi_inject_held(vm, &irqfd->msi, &irqfd->held);
+	mutex_unlock(&vm->irqfds_lock);
 }
 
 /**

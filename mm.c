@@ -302,7 +302,7 @@ static long acrn_mm_hcall(struct acrn_vm *vm, struct acrn_memseg *seg,
 			  unsigned long first, unsigned long n, u32 type)
 {
 	acrn_mm_batch_fill(batch, vm, seg, first, n, type);
-	return hcall_set_memory_regions(virt_to_phys(batch));
+	return hcall_set_memory_regions(vm->hv, virt_to_phys(batch));
 }
 
 /*

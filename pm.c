@@ -77,7 +77,7 @@ int acrn_vm_get_cpu_state(struct acrn_vm *vm, u64 cmd,
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = acrn_hv_errno(hcall_get_cpu_state(cmd, virt_to_phys(buf)),
+	ret = acrn_hv_errno(hcall_get_cpu_state(vm->hv, cmd, virt_to_phys(buf)),
 			    -EINVAL);
 	if (!ret)
 		memcpy(res, buf, len);

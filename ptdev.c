@@ -59,8 +59,8 @@ int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,
 
 	if (ret)
 		return ret;
-	return acrn_hv_call_copy(set ? hcall_set_ptdev_intr :
-				 hcall_reset_ptdev_intr, vm->vmid, irq,
+	return acrn_hv_call_copy(vm, set ? hcall_set_ptdev_intr :
+				 hcall_reset_ptdev_intr, irq,
 				 sizeof(*irq), -EINVAL);
 }
 
@@ -82,8 +82,8 @@ int acrn_vm_pcidev(struct acrn_vm *vm, const struct acrn_pcidev *dev,
 
 	if (ret)
 		return ret;
-	return acrn_hv_call_copy(assign ? hcall_assign_pcidev :
-				 hcall_deassign_pcidev, vm->vmid, dev,
+	return acrn_hv_call_copy(vm, assign ? hcall_assign_pcidev :
+				 hcall_deassign_pcidev, dev,
 				 sizeof(*dev), -EINVAL);
 }
 
@@ -100,8 +100,8 @@ int acrn_vm_pcidev(struct acrn_vm *vm, const struct acrn_pcidev *dev,
 int acrn_vm_mmiodev(struct acrn_vm *vm, const struct acrn_mmiodev *dev,
 		    bool assign)
 {
-	return acrn_hv_call_copy(assign ? hcall_assign_mmiodev :
-				 hcall_deassign_mmiodev, vm->vmid, dev,
+	return acrn_hv_call_copy(vm, assign ? hcall_assign_mmiodev :
+				 hcall_deassign_mmiodev, dev,
 				 sizeof(*dev), -EINVAL);
 }
 
@@ -118,7 +118,7 @@ int acrn_vm_mmiodev(struct acrn_vm *vm, const struct acrn_mmiodev *dev,
 int acrn_vm_vdev(struct acrn_vm *vm, const struct acrn_vdev *vdev,
 		 bool create)
 {
-	return acrn_hv_call_copy(create ? hcall_create_vdev :
-				 hcall_destroy_vdev, vm->vmid, vdev,
+	return acrn_hv_call_copy(vm, create ? hcall_create_vdev :
+				 hcall_destroy_vdev, vdev,
 				 sizeof(*vdev), -EINVAL);
 }

@@ -87,7 +87,7 @@ static int acrn_vm_hv_create(struct acrn_vm *vm, struct acrn_vm_creation *param)
 	if (!hc_param)
 		return -ENOMEM;
 
-	hv_ret = hcall_create_vm(virt_to_phys(hc_param));
+	hv_ret = hcall_create_vm(vm->hv, virt_to_phys(hc_param));
 	if (hv_ret == -ENOTTY)		/* no free VM slot */
 		ret = -ENOSPC;
 	else
@@ -104,22 +104,97 @@ static int acrn_vm_hv_create(struct acrn_vm *vm, struct acrn_vm_creation *param)
 	return ret;
 }
 
-/* Stop dispatching the VM's requests; drop its clients and eventfds. */
+/**
+ * acrn_vm_ioreq_page_pin() - pin the device model's I/O request page
+ * @vm:    The VM.
+ * @uaddr: User address of the buffer, page aligned (acrn_vm_creation_check()).
+ *
+ * Context: Process context, in the device model's address space.
+ * Return: 0, -ENOMEM, or -EFAULT if @uaddr is not a writable mapping
+ * (whatever pin_user_pages_fast() said: its errors for a bad range differ
+ * between kernels, 6.12 answers -EOVERFLOW for a range that wraps).
+ */
+static int acrn_vm_ioreq_page_pin(struct acrn_vm *vm, u64 uaddr)
+{
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (ret != 1)
+		return ret == -ENOMEM ? ret : -EFAULT;
+
+	vm->ioreq_page = page;
+	vm->ioreq_buf = page_address(page);
+	return 0;
+}
+
+/**
+ * acrn_vm_ioreq_page_register() - give the I/O request page to the hypervisor
+ * @vm: The VM, created in the hypervisor, with its page pinned.
+ *
+ * The hypervisor resets every slot to FREE.
+ *
+ * Context: Process context.
+ * Return: 0, -ENOMEM, or an errno from acrn_hv_errno() (-EINVAL when the
+ * hypervisor refused).
+ */
+static int acrn_vm_ioreq_page_register(struct acrn_vm *vm)
+{
+	u64 *page_pa;
+	int ret;
+
+	/* The hypercall takes the address of a u64 that holds the page's address. */
+	page_pa = kmalloc(sizeof(*page_pa), GFP_KERNEL);
+	if (!page_pa)
+		return -ENOMEM;
+	*page_pa = page_to_phys(vm->ioreq_page);
+
+	ret = acrn_hv_errno(hcall_set_ioreq_buffer(vm->hv, vm->vmid, virt_to_phys(page_pa)),
+			    -EINVAL);
+	kfree(page_pa);
+
+	return ret;
+}
+
+/**
+ * acrn_vm_ioreq_page_unpin() - release the I/O request page
+ * @vm: The VM; the hypervisor no longer uses the page.
+ *
+ * Context: Process context.
+ */
+static void acrn_vm_ioreq_page_unpin(struct acrn_vm *vm)
+{
+	if (!vm->ioreq_page)
+		return;
+	unpin_user_page(vm->ioreq_page);
+	vm->ioreq_page = NULL;
+	vm->ioreq_buf = NULL;
+}
+
+/*
+ * Stop dispatching the VM's requests and drop its clients and eventfds.
+ * The eventfds go first: ioeventfd's in-kernel client and the irqfds'
+ * injections end before the clients do.
+ */
 static void acrn_vm_teardown(struct acrn_vm *vm)
 {
+	/* On return no upcall looks at the VM. */
 	acrn_ioreq_vm_remove(vm);
 	acrn_ioeventfd_vm_deinit(vm);
 	acrn_irqfd_vm_deinit(vm);
 	acrn_debugfs_vm_release(vm);
+	/* ATTACH returns -ENODEV; held requests are dropped. */
 	acrn_ioreq_vm_deinit(vm);
 }
 
+/* Release everything of a VM the hypervisor destroyed. */
 static void acrn_vm_free(struct acrn_vm *vm)
 {
 	acrn_vm_teardown(vm);
+	/* Guest memory and pages the hypervisor no longer maps. */
 	acrn_mm_vm_free(vm);
 	acrn_intr_vm_free(vm);
-	acrn_ioreq_buffer_unpin(vm);
+	acrn_vm_ioreq_page_unpin(vm);
 	acrn_hv_put(vm->hv);
 	kfree(vm);
 }
@@ -164,7 +239,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 		goto free_vm;
 	}
 
-	ret = acrn_ioreq_buffer_pin(vm, param->ioreq_buf);
+	ret = acrn_vm_ioreq_page_pin(vm, param->ioreq_buf);
 	if (ret)
 		goto put_hv;
 
@@ -180,7 +255,7 @@ struct acrn_vm *acrn_vm_create(struct acrn_vm_creation *param)
 		goto destroy_vm;
 	}
 
-	ret = acrn_ioreq_buffer_register(vm);
+	ret = acrn_vm_ioreq_page_register(vm);
 	if (ret)
 		goto destroy_vm;
 
@@ -191,7 +266,7 @@ destroy_vm:
 	acrn_vm_release(vm);
 	return ERR_PTR(ret);
 unpin_ioreq:
-	acrn_ioreq_buffer_unpin(vm);
+	acrn_vm_ioreq_page_unpin(vm);
 put_hv:
 	acrn_hv_put(vm->hv);
 free_vm:
@@ -219,11 +294,26 @@ int acrn_vm_destroy(struct acrn_vm *vm)
 	int ret;
 
 	/* Already paused or never started is fine; destroy decides. */
-	hcall_pause_vm(vm->vmid);
-	ret = acrn_hv_errno(acrn_ioreq_hv_destroy(vm), -EBUSY);
-	if (ret)
-		return ret;
+	hcall_pause_vm(vm->hv, vm->vmid);
 
+	/*
+	 * Once the hypervisor agrees, the vmid may name a new VM at once, so
+	 * no completion or injection may reach it from the moment the
+	 * hypercall starts. Destroying a VM (its EPT, its vCPUs) takes as
+	 * long as the hypervisor needs, so the hypercall is not made under
+	 * the spinlocks those paths take: they are quiesced instead.
+	 */
+	acrn_ioreq_quiesce(vm);
+	acrn_intr_quiesce(vm);
+	ret = acrn_hv_errno(hcall_destroy_vm(vm->hv, vm->vmid), -EBUSY);
+	if (ret) {
+		/* Refused: what was held meanwhile goes out now. */
+		acrn_intr_resume(vm);
+		acrn_ioreq_resume(vm);
+		return ret;
+	}
+
+	/* Destroyed: both stay quiesced until the VM is freed. */
 	acrn_vm_free(vm);
 	return 0;
 }
@@ -320,7 +410,7 @@ void acrn_vm_exit(void)
  */
 int acrn_vm_start(struct acrn_vm *vm)
 {
-	return acrn_hv_errno(hcall_start_vm(vm->vmid), -EBUSY);
+	return acrn_hv_errno(hcall_start_vm(vm->hv, vm->vmid), -EBUSY);
 }
 
 /**
@@ -335,7 +425,7 @@ int acrn_vm_start(struct acrn_vm *vm)
  */
 int acrn_vm_pause(struct acrn_vm *vm)
 {
-	return acrn_hv_errno(hcall_pause_vm(vm->vmid), -EBUSY);
+	return acrn_hv_errno(hcall_pause_vm(vm->hv, vm->vmid), -EBUSY);
 }
 
 /**
@@ -351,7 +441,16 @@ int acrn_vm_pause(struct acrn_vm *vm)
  */
 int acrn_vm_reset(struct acrn_vm *vm)
 {
-	return acrn_hv_errno(acrn_ioreq_hv_reset(vm), -EBUSY);
+	int ret;
+
+	/* The hypervisor frees every slot: no completion may touch one meanwhile. */
+	acrn_ioreq_quiesce(vm);
+	ret = acrn_hv_errno(hcall_reset_vm(vm->hv, vm->vmid), -EBUSY);
+	if (ret)
+		acrn_ioreq_resume(vm);
+	else
+		acrn_ioreq_reset_done(vm);
+	return ret;
 }
 
 /**
@@ -371,6 +470,6 @@ int acrn_vm_set_vcpu_regs(struct acrn_vm *vm, const struct acrn_vcpu_regs *regs)
 	ret = acrn_vcpu_regs_check(regs, vm->vcpu_num);
 	if (ret)
 		return ret;
-	return acrn_hv_call_copy(hcall_set_vcpu_regs, vm->vmid, regs,
+	return acrn_hv_call_copy(vm, hcall_set_vcpu_regs, regs,
 				 sizeof(*regs), -EINVAL);
 }

@@ -89,6 +89,16 @@ for t in /tests/*; do
 	esac
 done
 
+# Since the simulator's last load, only the short hypercalls ran with
+# interrupts off: completions, and MSIs from eventfd wakeups.
+irqs_off_ok() {
+	hvsimctl irqsoff >/tmp/irqsoff || return 1
+	cat /tmp/irqsoff
+	! awk '$2 != "notify_request_finish" && $2 != "inject_msi"' /tmp/irqsoff |
+		grep -q .
+}
+check irqs-off irqs_off_ok
+
 check modules-unload sh -c \
 	"rmmod acrn_hsm && rmmod acrn_hvsim && ! grep -q '^acrn_' /proc/modules"
 
