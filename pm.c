@@ -73,7 +73,12 @@ int acrn_vm_get_cpu_state(struct acrn_vm *vm, u64 cmd,
 	if (len < 0)
 		return len;
 
-	/* Zeroed: the counts are one byte of eight (lessons.md). */
+	/*
+	 * Zeroed: the hypervisor writes one byte of a count's eight, and
+	 * the rest must not be stale kernel memory (upstream's 6.14 fix
+	 * "drivers: virt: acrn: hsm: Use kzalloc to avoid info leak in
+	 * pmcmd_ioctl").
+	 */
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;

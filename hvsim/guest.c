@@ -2,7 +2,8 @@
 /*
  * The simulated guest: the vCPUs of a running User VM making port I/O
  * and MMIO accesses that trap to the hypervisor, which hands them to the
- * Service VM through the shared I/O request page (hypervisor.md 1.5).
+ * Service VM through the shared I/O request page (see
+ * Documentation/simulator.rst, "ACRN's I/O request page").
  *
  * An access does what the hypervisor's vCPU thread does: it fills its
  * vCPU's slot, publishes PENDING, raises the upcall and waits for

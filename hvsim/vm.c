@@ -4,9 +4,11 @@
  *
  * Slot 0 is the Service VM, which cannot be a target; User VMs get slots
  * 1 to hvsim_max_vms - 1, and their relative vmid is the slot number.
- * Each hypercall does what hypervisor.md says the real hypervisor does,
- * with the same return values: 0, -1 for a refusal, -EINVAL for
- * unreadable guest memory, -ENOTTY for a target that is not a User VM.
+ * Each hypercall does what the real hypervisor does (see
+ * Documentation/simulator.rst, "Hypervisor behaviour the simulator
+ * models"), with the same return values: 0, -1 for a refusal, -EINVAL
+ * for unreadable guest memory, -ENOTTY for a target that is not a User
+ * VM.
  */
 
 #include <linux/bitops.h>

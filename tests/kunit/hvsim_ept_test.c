@@ -40,7 +40,10 @@
 			 ACRN_MEM_TYPE_UC)
 #define PG		SZ_4K
 
-/* The batch and op layouts as the HSM builds them (hypervisor.md 1.4). */
+/*
+ * The batch and op layouts as the HSM builds them (see
+ * Documentation/simulator.rst, "ACRN's guest memory map").
+ */
 struct test_batch {
 	__le16	vmid;
 	__le16	reserved[3];
