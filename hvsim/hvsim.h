@@ -22,7 +22,7 @@ struct hvsim_ept;
 struct iov_iter;
 struct vm_area_struct;
 
-#include "../hypercall.h"
+#include "../hv_abi.h"
 
 /* Limits of the module parameters */
 #define HVSIM_MAX_VMS_LIMIT	64
