@@ -105,4 +105,49 @@ static inline void hsm_eventfd_signal(struct eventfd_ctx *ctx)
 #endif
 }
 
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+/**
+ * hsm_add_wait_queue_priority_exclusive() - add the one exclusive priority
+ *	waiter of a wait queue
+ * @wq_head:  The wait queue.
+ * @wq_entry: The entry; WQ_FLAG_EXCLUSIVE and WQ_FLAG_PRIORITY are set in
+ *	      its flags, whether or not it is added.
+ *
+ * Adds @wq_entry at the head of @wq_head, so a wakeup calls it first and,
+ * when it returns non-zero, nothing after it; unless the first entry is a
+ * priority waiter already, which then keeps every wakeup. The check and
+ * the insertion are one critical section of @wq_head's lock, taken with
+ * interrupts saved and disabled. Kernels without the helper get the same
+ * code here.
+ *
+ * Context: Any context that may take @wq_head's lock; not with it held.
+ * Return: 0, or -EBUSY if @wq_head already has a priority waiter.
+ */
+static inline int
+hsm_add_wait_queue_priority_exclusive(struct wait_queue_head *wq_head,
+				      struct wait_queue_entry *wq_entry)
+{
+#if defined(HSM_HAVE_ADD_WAIT_QUEUE_PRIORITY_EXCLUSIVE)
+	return add_wait_queue_priority_exclusive(wq_head, wq_entry);
+#else
+	struct wait_queue_entry *first;
+	unsigned long flags;
+	int ret = 0;
+
+	wq_entry->flags |= WQ_FLAG_EXCLUSIVE | WQ_FLAG_PRIORITY;
+	spin_lock_irqsave(&wq_head->lock, flags);
+	first = list_first_entry_or_null(&wq_head->head,
+					 struct wait_queue_entry, entry);
+	if (first && (first->flags & WQ_FLAG_PRIORITY))
+		ret = -EBUSY;
+	else
+		list_add(&wq_entry->entry, &wq_head->head);
+	spin_unlock_irqrestore(&wq_head->lock, flags);
+	return ret;
+#endif
+}
+
 #endif /* __ACRN_HSM_COMPAT_H */

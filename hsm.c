@@ -298,11 +298,28 @@ static long hsm_attach_ioreq_client(struct hsm_file *f)
 	return ret;
 }
 
-/* ioctls that act on the file's existing VM, under the file lock for reading */
-static const struct hsm_vm_ioctl {
-	unsigned int cmd;
-	long (*fn)(struct acrn_vm *vm, unsigned long arg);
-} hsm_vm_ioctls[] = {
+/**
+ * struct hsm_ioctl - an ioctl of <linux/acrn.h>
+ * @cmd:   The ioctl number.
+ * @fn:	   Handler of an ioctl acting on the file's existing VM, called
+ *	   under the file lock held for reading; NULL for the three ioctls
+ *	   hsm_ioctl() hands the file itself (CREATE_VM, DESTROY_VM,
+ *	   ATTACH_IOREQ_CLIENT).
+ * @query: The ioctl changes nothing, in the kernel or in the hypervisor,
+ *	   and may be issued on a file opened without write access. Every
+ *	   other ioctl needs FMODE_WRITE: handing someone a read-only
+ *	   descriptor must not hand over control of a VM.
+ */
+struct hsm_ioctl {
+	unsigned int	cmd;
+	long		(*fn)(struct acrn_vm *vm, unsigned long arg);
+	bool		query;
+};
+
+static const struct hsm_ioctl hsm_ioctls[] = {
+	{ ACRN_IOCTL_CREATE_VM,		NULL },
+	{ ACRN_IOCTL_DESTROY_VM,	NULL },
+	{ ACRN_IOCTL_ATTACH_IOREQ_CLIENT, NULL },
 	{ ACRN_IOCTL_START_VM,		hsm_start_vm },
 	{ ACRN_IOCTL_PAUSE_VM,		hsm_pause_vm },
 	{ ACRN_IOCTL_RESET_VM,		hsm_reset_vm },
@@ -324,7 +341,7 @@ static const struct hsm_vm_ioctl {
 	{ ACRN_IOCTL_DEASSIGN_MMIODEV,	hsm_deassign_mmiodev },
 	{ ACRN_IOCTL_CREATE_VDEV,	hsm_create_vdev },
 	{ ACRN_IOCTL_DESTROY_VDEV,	hsm_destroy_vdev },
-	{ ACRN_IOCTL_PM_GET_CPU_STATE,	hsm_pm_get_cpu_state },
+	{ ACRN_IOCTL_PM_GET_CPU_STATE,	hsm_pm_get_cpu_state, true },
 	{ ACRN_IOCTL_IOEVENTFD,		hsm_ioeventfd },
 	{ ACRN_IOCTL_IRQFD,		hsm_irqfd },
 };
@@ -332,9 +349,21 @@ static const struct hsm_vm_ioctl {
 static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct hsm_file *f = filp->private_data;
-	const struct hsm_vm_ioctl *op = NULL;
+	const struct hsm_ioctl *op = NULL;
 	long ret;
 	int i;
+
+	for (i = 0; i < ARRAY_SIZE(hsm_ioctls); i++) {
+		if (hsm_ioctls[i].cmd == cmd) {
+			op = &hsm_ioctls[i];
+			break;
+		}
+	}
+	if (!op)
+		return -ENOTTY;
+	/* As write(2) on a file opened read-only. */
+	if (!op->query && !(filp->f_mode & FMODE_WRITE))
+		return -EBADF;
 
 	switch (cmd) {
 	case ACRN_IOCTL_CREATE_VM:
@@ -344,15 +373,6 @@ static long hsm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case ACRN_IOCTL_ATTACH_IOREQ_CLIENT:
 		return hsm_attach_ioreq_client(f);
 	}
-
-	for (i = 0; i < ARRAY_SIZE(hsm_vm_ioctls); i++) {
-		if (hsm_vm_ioctls[i].cmd == cmd) {
-			op = &hsm_vm_ioctls[i];
-			break;
-		}
-	}
-	if (!op)
-		return -ENOTTY;
 
 	down_read(&f->lock);
 	ret = f->vm ? op->fn(f->vm, arg) : -EINVAL;

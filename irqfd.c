@@ -163,26 +163,24 @@ static int acrn_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
  * vfs_poll()'s callback: install the wait entry, unless the eventfd
  * already feeds an exclusive priority waiter (another irqfd, of this
  * VM, another VM or KVM), which would take every signal first. The
- * count pending now is taken in the same critical section, so that
- * each signal is injected once: by the assign, or by the wakeup.
+ * count pending once the entry is in is then taken, so that each signal
+ * is injected once: by the assign, or by the wakeup. A signal between
+ * the two is consumed by the wakeup together with what was pending, as
+ * if it had come before the assign.
  */
 static void acrn_irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh,
 				  poll_table *pt)
 {
 	struct acrn_irqfd_entry *irqfd =
 		container_of(pt, struct acrn_irqfd_entry, pt);
-	wait_queue_entry_t *first;
 	unsigned long flags;
 
+	irqfd->poll_err = hsm_add_wait_queue_priority_exclusive(wqh, &irqfd->wait);
+	if (irqfd->poll_err)
+		return;
+
 	spin_lock_irqsave(&wqh->lock, flags);
-	first = list_first_entry_or_null(&wqh->head, wait_queue_entry_t, entry);
-	if (first && (first->flags & WQ_FLAG_PRIORITY)) {
-		irqfd->poll_err = -EBUSY;
-	} else {
-		irqfd->wait.flags |= WQ_FLAG_EXCLUSIVE | WQ_FLAG_PRIORITY;
-		__add_wait_queue(wqh, &irqfd->wait);
-		eventfd_ctx_do_read(irqfd->eventfd, &irqfd->pending);
-	}
+	eventfd_ctx_do_read(irqfd->eventfd, &irqfd->pending);
 	spin_unlock_irqrestore(&wqh->lock, flags);
 }
 

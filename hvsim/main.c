@@ -228,10 +228,37 @@ static long hvsim_ctl_get_events(void __user *uarg)
 	return ret;
 }
 
+/*
+ * Queries work on any open file. Every other command injects faults or
+ * plays the guest (its accesses reach the device model and guest memory)
+ * and needs a file opened for writing: -EBADF otherwise, as write(2)
+ * answers, for an unknown command too.
+ */
+static int hvsim_ctl_access(const struct file *filp, unsigned int cmd)
+{
+	switch (cmd) {
+	case HVSIM_IOCTL_GET_INFO:
+	case HVSIM_IOCTL_GET_VM:
+	case HVSIM_IOCTL_GET_VCPU_REGS:
+	case HVSIM_IOCTL_GET_STATS:
+	case HVSIM_IOCTL_GET_STATS_V1:
+	case HVSIM_IOCTL_GET_EPT:
+	case HVSIM_IOCTL_GET_EVENTS:
+		return 0;
+	default:
+		return filp->f_mode & FMODE_WRITE ? 0 : -EBADF;
+	}
+}
+
 static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 			    unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	int ret;
+
+	ret = hvsim_ctl_access(filp, cmd);
+	if (ret)
+		return ret;
 
 	switch (cmd) {
 	case HVSIM_IOCTL_GET_INFO:
