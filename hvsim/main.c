@@ -244,6 +244,7 @@ static int hvsim_ctl_access(const struct file *filp, unsigned int cmd)
 	case HVSIM_IOCTL_GET_STATS_V1:
 	case HVSIM_IOCTL_GET_EPT:
 	case HVSIM_IOCTL_GET_EVENTS:
+	case HVSIM_IOCTL_GET_IRQS_OFF:
 		return 0;
 	default:
 		return filp->f_mode & FMODE_WRITE ? 0 : -EBADF;

@@ -140,6 +140,7 @@ TEST_F(hsm, hvsim_read_only_queries)
 	struct e2e *e = &self->e;
 	struct hvsim_event ev[4];
 	struct hvsim_events evs = { .count = 4, .buf = (uintptr_t)ev };
+	struct hvsim_irqs_off *irqs;
 	struct hvsim_stats *st;
 	struct hvsim_vcpu_regs regs = { 0 };
 	struct hvsim_ept_info ept = { 0 };
@@ -152,6 +153,8 @@ TEST_F(hsm, hvsim_read_only_queries)
 	ASSERT_LE(0, ro);
 	e->fd[0] = ro;
 	st = calloc(1, sizeof(*st));
+	irqs = calloc(1, sizeof(*irqs));
+	ASSERT_NE(NULL, irqs);
 	ASSERT_NE(NULL, st);
 
 	EXPECT_EQ(0, e2e_ioctl(ro, HVSIM_IOCTL_GET_INFO, &info));
@@ -172,7 +175,9 @@ TEST_F(hsm, hvsim_read_only_queries)
 	evs.vmid = e->cv.vmid;
 	EXPECT_EQ(0, e2e_ioctl(ro, HVSIM_IOCTL_GET_EVENTS, &evs));
 	EXPECT_LE(1U, evs.count);
+	EXPECT_EQ(0, hvsim_get_irqs_off(ro, irqs));
 	EXPECT_EQ(1, hvsim_count_vms(ro) - e->baseline);
+	free(irqs);
 	free(st);
 }
 
