@@ -20,6 +20,7 @@
 
 struct attribute_group;
 struct dentry;
+struct mm_struct;
 struct page;
 struct acrn_ioreq_client;
 
@@ -85,13 +86,18 @@ struct acrn_mm_run {
  * @npages:    Pages in @runs (@len in pages once fully set up).
  * @nr_runs:   Entries in @runs.
  * @runs:      Where the pages are, in guest order; one hypervisor op each.
+ * @max_runs:  Room in @runs while the segment is being set up.
  * @kept:      Entry in &acrn_vm.mm_kept when the segment failed but the
  *	       hypervisor may still map runs [@keep_from, @keep_to).
  * @keep_from: See @kept.
  * @keep_to:   See @kept.
+ * @mm:	       Address space whose locked_vm was charged for the pinned
+ *	       pages (a reference from mmgrab()), or NULL.
+ * @charged:   Pages charged to @mm and not given back yet.
  *
  * Fixed once the segment is in &acrn_vm.memsegs, where readers find it
- * under RCU.
+ * under RCU; @charged changes under &acrn_vm.mm_lock as pages are
+ * unpinned.
  */
 struct acrn_memseg {
 	u32			type;
@@ -102,10 +108,20 @@ struct acrn_memseg {
 	unsigned long		npages;
 	unsigned long		nr_runs;
 	struct acrn_mm_run	*runs;
+	unsigned long		max_runs;
 	struct list_head	kept;
 	unsigned long		keep_from;
 	unsigned long		keep_to;
+	struct mm_struct	*mm;
+	unsigned long		charged;
 };
+
+/*
+ * Segments a VM may hold, failed ones whose pages stay pinned included
+ * (SET_MEMSEG gives -ENOSPC beyond). Device models use a handful;
+ * upstream allows 256 RAM segments.
+ */
+#define ACRN_MM_MAX_MEMSEGS	1024
 
 /**
  * struct acrn_vm - a User VM as the HSM sees it
@@ -133,11 +149,13 @@ struct acrn_memseg {
  *		already name another VM): completions are held, not
  *		published, and the upcall skips the VM (ioreq.c).
  * @mm_lock:	Serialises changes to the VM's guest memory: protects
- *		writes to @memsegs and @mm_kept.
+ *		writes to @memsegs and @mm_kept, and @nr_memsegs.
  * @memsegs:	Guest memory segments by guest physical range (RCU mode:
  *		readers need only rcu_read_lock()).
  * @mm_kept:	Failed segments whose pages the hypervisor may still map;
  *		they stay pinned until the VM is destroyed.
+ * @nr_memsegs:	Segments in @memsegs and @mm_kept, at most
+ *		ACRN_MM_MAX_MEMSEGS.
  * @monitor_lock: Serialises VM_INTR_MONITOR calls; protects
  *		@monitor_page.
  * @monitor_page: Pinned user page the hypervisor last accepted as the
@@ -187,6 +205,7 @@ struct acrn_vm {
 	struct mutex			mm_lock;	/* see above */
 	struct maple_tree		memsegs;
 	struct list_head		mm_kept;
+	unsigned int			nr_memsegs;
 
 	struct mutex			monitor_lock;	/* see above */
 	struct page			*monitor_page;
@@ -436,6 +455,8 @@ int acrn_pcidev_check(const struct acrn_pcidev *dev);
 int acrn_pm_cmd_len(u64 cmd, u16 vmid, u16 vcpu_num);
 void acrn_mm_run_add(struct acrn_memseg *seg, unsigned long index,
 		     unsigned long pfn);
+int acrn_mm_runs_check(const struct acrn_memseg *seg);
+bool acrn_mm_page_pinnable(struct page *page);
 
 int acrn_ioeventfd_check(const struct acrn_ioeventfd *args);
 bool acrn_ioeventfd_match(u32 type, u64 addr, u32 len, bool wildcard, u64 data,

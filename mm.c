@@ -20,6 +20,15 @@
  * applies a batch's ops in order and stops at the first that fails,
  * without undoing the others: on failure the HSM removes what was
  * applied (see acrn_mm_undo()) before it lets go of the pages.
+ *
+ * Bounds, so that no device model can hurt the host (Documentation/hsm.rst):
+ * pinned pages are charged to the caller's RLIMIT_MEMLOCK (locked_vm, as
+ * VFIO does) until they are unpinned; a VM holds at most
+ * ACRN_MM_MAX_MEMSEGS segments; a segment never holds the same frame
+ * twice, so a page is pinned at most ACRN_MM_MAX_MEMSEGS times per VM; no
+ * page is pinned once its reference count passes ACRN_MM_REF_MAX; and
+ * the run array grows with the pages actually found, so a huge length
+ * costs nothing before it fails.
  */
 
 #include <linux/io.h>
@@ -31,7 +40,10 @@
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <kunit/visibility.h>
 
 #include "acrn_drv.h"
@@ -43,6 +55,14 @@
 
 /* Pages pinned per pin_user_pages_fast() call: a page of pointers. */
 #define ACRN_MM_PIN_CHUNK	(PAGE_SIZE / sizeof(struct page *))
+
+/*
+ * A folio whose reference count is above this is not pinned again: one
+ * chunk adds at most ACRN_MM_PIN_CHUNK * GUP_PIN_COUNTING_BIAS (2^19),
+ * and SET_MEMSEG calls of a VM are serialised, so the count stays far
+ * from overflowing even with every VM pinning at once.
+ */
+#define ACRN_MM_REF_MAX		(INT_MAX / 2)
 
 /**
  * acrn_memmap_check() - validate an ACRN_IOCTL_SET_MEMSEG/UNSET_MEMSEG argument
@@ -105,12 +125,53 @@ VISIBLE_IF_KUNIT void acrn_mm_run_add(struct acrn_memseg *seg,
 	seg->npages = index + 1;
 }
 
+/*
+ * Charge @npages to the caller's locked_vm, against its RLIMIT_MEMLOCK
+ * unless it has CAP_IPC_LOCK, as VFIO does for the pages it pins.
+ */
+static int acrn_mm_charge(struct acrn_memseg *seg, unsigned long npages)
+{
+	int ret;
+
+	ret = account_locked_vm(current->mm, npages, true);
+	if (ret)
+		return ret;
+	seg->mm = current->mm;
+	mmgrab(seg->mm);
+	seg->charged = npages;
+	return 0;
+}
+
+/*
+ * Give back @npages of the charge, to the address space that was charged
+ * (whoever unpins: DESTROY_VM may come from another process, or after
+ * the device model exited).
+ */
+static void acrn_mm_uncharge(struct acrn_memseg *seg, unsigned long npages)
+{
+	if (!seg->mm || !npages)
+		return;
+	mmap_write_lock(seg->mm);
+	__account_locked_vm(seg->mm, npages, false, current, true);
+	mmap_write_unlock(seg->mm);
+	seg->charged -= npages;
+}
+
+/* Free a segment; a charge left is for pages that stay pinned for good. */
+static void acrn_memseg_free(struct acrn_memseg *seg)
+{
+	if (seg->mm)
+		mmdrop(seg->mm);
+	kvfree(seg->runs);
+	kfree(seg);
+}
+
 /* Unpin runs [@from, @to) of a segment of pinned pages. */
 static void acrn_mm_unpin(struct acrn_memseg *seg, unsigned long from,
 			  unsigned long to)
 {
 	bool dirty = seg->attr & ACRN_MEM_ACCESS_WRITE;
-	unsigned long i;
+	unsigned long i, n = 0;
 
 	if (!seg->pinned)
 		return;
@@ -118,37 +179,127 @@ static void acrn_mm_unpin(struct acrn_memseg *seg, unsigned long from,
 		unpin_user_page_range_dirty_lock(pfn_to_page(seg->runs[i].pfn),
 						 acrn_mm_run_pages(seg, i),
 						 dirty);
+		n += acrn_mm_run_pages(seg, i);
 		cond_resched();
 	}
+	acrn_mm_uncharge(seg, n);
 }
 
-/* Room for one run per page; shrunk by acrn_mm_runs_trim(). */
-static int acrn_mm_runs_alloc(struct acrn_memseg *seg, unsigned long npages)
+/**
+ * acrn_mm_page_pinnable() - whether a page may be pinned once more
+ * @page: A page the caller holds.
+ *
+ * Context: Any context.
+ * Return: false if its folio's reference count is above ACRN_MM_REF_MAX:
+ * pinning it further could bring the count towards overflow.
+ */
+VISIBLE_IF_KUNIT bool acrn_mm_page_pinnable(struct page *page)
 {
-	seg->runs = kvmalloc_array(npages, sizeof(*seg->runs),
-				   GFP_KERNEL_ACCOUNT);
-	return seg->runs ? 0 : -ENOMEM;
+	return folio_ref_count(page_folio(page)) <= ACRN_MM_REF_MAX;
+}
+
+/* Frames [@pfn, @end) of one run, for acrn_mm_runs_check(). */
+struct acrn_mm_span {
+	unsigned long	pfn;
+	unsigned long	end;
+};
+
+static int acrn_mm_span_cmp(const void *a, const void *b)
+{
+	const struct acrn_mm_span *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/**
+ * acrn_mm_runs_check() - check that no frame backs two pages of a segment
+ * @seg: A segment whose runs are found.
+ *
+ * A page mapped at many addresses would otherwise be pinned once per
+ * address, and enough pins overflow its reference count. The runs are
+ * sorted by frame on a copy and checked for overlap.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0; -EINVAL if two runs share a frame; -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int acrn_mm_runs_check(const struct acrn_memseg *seg)
+{
+	struct acrn_mm_span *spans;
+	unsigned long i, end = 0;
+	int ret = 0;
+
+	if (seg->nr_runs < 2)
+		return 0;
+	spans = kvmalloc_array(seg->nr_runs, sizeof(*spans),
+			       GFP_KERNEL | __GFP_NOWARN);
+	if (!spans)
+		return -ENOMEM;
+	for (i = 0; i < seg->nr_runs; i++) {
+		spans[i].pfn = seg->runs[i].pfn;
+		spans[i].end = seg->runs[i].pfn + acrn_mm_run_pages(seg, i);
+	}
+	sort(spans, seg->nr_runs, sizeof(*spans), acrn_mm_span_cmp, NULL);
+	for (i = 0; i < seg->nr_runs; i++) {
+		if (i && spans[i].pfn < end) {
+			ret = -EINVAL;
+			break;
+		}
+		end = max(end, spans[i].end);
+	}
+	kvfree(spans);
+	return ret;
+}
+
+/*
+ * Make room for @n more runs, never more than the segment's pages: the
+ * array doubles as pages are found, so its size follows what was pinned,
+ * not what was asked.
+ */
+static int acrn_mm_runs_grow(struct acrn_memseg *seg, unsigned long n)
+{
+	unsigned long want = seg->nr_runs + n, max;
+	struct acrn_mm_run *runs;
+
+	if (want <= seg->max_runs)
+		return 0;
+	max = max3(want, 2 * seg->max_runs, PAGE_SIZE / sizeof(*runs));
+	max = min(max, (unsigned long)(seg->len >> PAGE_SHIFT));
+	runs = kvmalloc_array(max, sizeof(*runs),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!runs)
+		return -ENOMEM;
+	if (seg->nr_runs)
+		memcpy(runs, seg->runs, seg->nr_runs * sizeof(*runs));
+	kvfree(seg->runs);
+	seg->runs = runs;
+	seg->max_runs = max;
+	return 0;
 }
 
 /* Give back the room of runs that turned out to be merged. */
-static void acrn_mm_runs_trim(struct acrn_memseg *seg, unsigned long npages)
+static void acrn_mm_runs_trim(struct acrn_memseg *seg)
 {
 	struct acrn_mm_run *runs;
 
-	if (seg->nr_runs == npages)
+	if (seg->nr_runs == seg->max_runs)
 		return;
-	runs = kvmalloc_array(seg->nr_runs, sizeof(*runs), GFP_KERNEL_ACCOUNT);
+	runs = kvmalloc_array(seg->nr_runs, sizeof(*runs),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!runs)
 		return;		/* keep the larger array */
 	memcpy(runs, seg->runs, seg->nr_runs * sizeof(*runs));
 	kvfree(seg->runs);
 	seg->runs = runs;
+	seg->max_runs = seg->nr_runs;
 }
 
-static void acrn_memseg_free(struct acrn_memseg *seg)
+/* Forget the runs of a segment that is not set up after all. */
+static void acrn_mm_runs_free(struct acrn_memseg *seg)
 {
 	kvfree(seg->runs);
-	kfree(seg);
+	seg->runs = NULL;
+	seg->nr_runs = 0;
+	seg->max_runs = 0;
 }
 
 /*
@@ -168,37 +319,46 @@ static int acrn_mm_pin(struct acrn_memseg *seg, u64 uaddr)
 	pages = (struct page **)__get_free_page(GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
-	ret = acrn_mm_runs_alloc(seg, npages);
-	if (ret)
-		goto free_pages;
 
 	seg->pinned = true;
 	while (done < npages) {
+		unsigned long n = min(npages - done, ACRN_MM_PIN_CHUNK);
 		int i, got;
 
-		got = pin_user_pages_fast(uaddr + (done << PAGE_SHIFT),
-					  min(npages - done, ACRN_MM_PIN_CHUNK),
-					  gup, pages);
+		ret = acrn_mm_runs_grow(seg, n);
+		if (ret)
+			goto unpin;
+		got = pin_user_pages_fast(uaddr + (done << PAGE_SHIFT), n, gup,
+					  pages);
 		if (got <= 0) {
 			ret = got ?: -EFAULT;
 			goto unpin;
 		}
+		for (i = 0; i < got; i++) {
+			if (!acrn_mm_page_pinnable(pages[i])) {
+				unpin_user_pages(pages, got);
+				ret = -EOVERFLOW;
+				goto unpin;
+			}
+		}
 		for (i = 0; i < got; i++)
 			acrn_mm_run_add(seg, done + i, page_to_pfn(pages[i]));
 		done += got;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto unpin;
+		}
 		cond_resched();
 	}
-	acrn_mm_runs_trim(seg, npages);
+	acrn_mm_runs_trim(seg);
 	free_page((unsigned long)pages);
 	return 0;
 
 unpin:
 	acrn_mm_unpin(seg, 0, seg->nr_runs);
-	kvfree(seg->runs);
-	seg->runs = NULL;
-	seg->nr_runs = 0;
+	acrn_mm_runs_free(seg);
+	seg->npages = 0;
 	seg->pinned = false;
-free_pages:
 	free_page((unsigned long)pages);
 	return ret;
 }
@@ -217,13 +377,17 @@ static int acrn_mm_pfnmap(struct acrn_memseg *seg, struct vm_area_struct *vma,
 
 	if (uaddr + seg->len > vma->vm_end)
 		return -EINVAL;
-	ret = acrn_mm_runs_alloc(seg, npages);
-	if (ret)
-		return ret;
 
 	for (i = 0; i < npages; i++) {
 		unsigned long pfn;
 		bool writable;
+
+		if (!(i % ACRN_MM_PIN_CHUNK)) {
+			ret = acrn_mm_runs_grow(seg, min(npages - i,
+							 ACRN_MM_PIN_CHUNK));
+			if (ret)
+				goto free_runs;
+		}
 
 		if (hsm_follow_pfn(vma, uaddr + (i << PAGE_SHIFT), &pfn,
 				   &writable)) {
@@ -240,17 +404,37 @@ static int acrn_mm_pfnmap(struct acrn_memseg *seg, struct vm_area_struct *vma,
 		}
 		acrn_mm_run_add(seg, i, pfn);
 	}
-	acrn_mm_runs_trim(seg, npages);
+	acrn_mm_runs_trim(seg);
 	return 0;
 
 free_runs:
-	kvfree(seg->runs);
-	seg->runs = NULL;
-	seg->nr_runs = 0;
+	acrn_mm_runs_free(seg);
+	seg->npages = 0;
 	return ret;
 }
 
-/* Find the memory behind a RAM segment: pinned pages or PFNMAP frames. */
+/* Whether mappings cover [@uaddr, @last] without a hole; mmap lock held. */
+static bool acrn_mm_covered(struct mm_struct *mm, u64 uaddr, u64 last)
+{
+	struct vm_area_struct *vma;
+
+	/* Not mmap_assert_locked(): its dump_mm() is not exported on 6.1. */
+	lockdep_assert_held(&mm->mmap_lock);
+	for (;;) {
+		vma = vma_lookup(mm, uaddr);
+		if (!vma)
+			return false;
+		if (vma->vm_end - 1 >= last)
+			return true;
+		uaddr = vma->vm_end;
+	}
+}
+
+/*
+ * Find the memory behind a RAM segment: pinned pages (charged to the
+ * caller's RLIMIT_MEMLOCK) or PFNMAP frames. A range that is not mapped
+ * all along fails before anything is allocated, whatever its length.
+ */
 static int acrn_mm_ram_get(struct acrn_memseg *seg, u64 uaddr)
 {
 	struct mm_struct *mm = current->mm;
@@ -262,11 +446,33 @@ static int acrn_mm_ram_get(struct acrn_memseg *seg, u64 uaddr)
 	if (vma && (vma->vm_flags & VM_PFNMAP)) {
 		ret = acrn_mm_pfnmap(seg, vma, uaddr);
 		mmap_read_unlock(mm);
-		return ret;
+		if (ret)
+			return ret;
+		goto check;
+	}
+	if (!acrn_mm_covered(mm, uaddr, uaddr + seg->len - 1)) {
+		mmap_read_unlock(mm);
+		return -EFAULT;
 	}
 	mmap_read_unlock(mm);
 
-	return acrn_mm_pin(seg, uaddr);
+	ret = acrn_mm_charge(seg, seg->len >> PAGE_SHIFT);
+	if (ret)
+		return ret;
+	ret = acrn_mm_pin(seg, uaddr);
+	if (ret) {
+		acrn_mm_uncharge(seg, seg->charged);
+		return ret;
+	}
+check:
+	ret = acrn_mm_runs_check(seg);
+	if (ret) {
+		acrn_mm_unpin(seg, 0, seg->nr_runs);
+		acrn_mm_runs_free(seg);
+		seg->npages = 0;
+		seg->pinned = false;
+	}
+	return ret;
 }
 
 /* Fill @batch with ops for runs [@first, +@n) of @seg. */
@@ -424,6 +630,7 @@ static void acrn_mm_keep(struct acrn_vm *vm, struct acrn_memseg *seg,
 	seg->keep_from = from;
 	seg->keep_to = to;
 	list_add(&seg->kept, &vm->mm_kept);
+	vm->nr_memsegs++;
 }
 
 /* Whether any segment overlaps [@gpa, @last]. */
@@ -448,12 +655,16 @@ static bool acrn_mm_overlaps(struct acrn_vm *vm, u64 gpa, u64 last)
  * Context: Process context; sleeps. Takes &acrn_vm.mm_lock and, for RAM,
  * the caller's mmap lock.
  * Return: 0; -EINVAL for a bad argument (see acrn_memmap_check()), a
- * PFNMAP range that leaves its mapping or holds ordinary pages, or an op
- * the hypervisor rejected; -EEXIST if the guest range overlaps a segment;
- * -EFAULT for memory that cannot be pinned or PFNMAP memory that is not
- * present; -EACCES for read-only memory with write access asked; -EBUSY
- * when the hypervisor refused (VM state); -ENOMEM; -ENODEV or -EIO from
- * acrn_hv_errno().
+ * PFNMAP range that leaves its mapping or holds ordinary pages, RAM
+ * whose range maps one host page twice, or an op the hypervisor
+ * rejected; -EEXIST if the guest range overlaps a segment; -ENOSPC if
+ * the VM holds ACRN_MM_MAX_MEMSEGS segments; -EFAULT for a range not
+ * mapped all along, memory that cannot be pinned or PFNMAP memory that
+ * is not present; -EACCES for read-only memory with write access asked;
+ * -ENOMEM when out of memory or over the caller's RLIMIT_MEMLOCK;
+ * -EOVERFLOW for a page whose reference count is already huge; -EINTR
+ * if a fatal signal came while pinning; -EBUSY when the hypervisor
+ * refused (VM state); -ENODEV or -EIO from acrn_hv_errno().
  */
 int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 {
@@ -479,11 +690,15 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 		ret = -EEXIST;
 		goto free_seg;
 	}
+	if (vm->nr_memsegs >= ACRN_MM_MAX_MEMSEGS) {
+		ret = -ENOSPC;
+		goto free_seg;
+	}
 
 	if (seg->type == ACRN_MEMMAP_RAM) {
 		ret = acrn_mm_ram_get(seg, m->vma_base);
 	} else {
-		ret = acrn_mm_runs_alloc(seg, 1);
+		ret = acrn_mm_runs_grow(seg, 1);
 		if (!ret)
 			acrn_mm_run_add(seg, 0, PHYS_PFN(m->service_vm_pa));
 		seg->npages = seg->len >> PAGE_SHIFT;
@@ -503,6 +718,7 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 			keep_to = seg->nr_runs;	/* keep it all */
 		goto release;
 	}
+	vm->nr_memsegs++;
 	mutex_unlock(&vm->mm_lock);
 	return 0;
 
@@ -551,6 +767,7 @@ int acrn_mm_memseg_unset(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 	if (ret)
 		goto unlock;
 	mtree_erase(&vm->memsegs, seg->gpa);
+	vm->nr_memsegs--;
 	synchronize_rcu();		/* acrn_vm_gpa_*() may be looking at it */
 	acrn_memseg_free(seg);
 unlock:
@@ -578,6 +795,12 @@ static void acrn_mm_vm_drop(struct acrn_vm *vm, bool release)
 	unsigned long index = 0;
 
 	mutex_lock(&vm->mm_lock);
+	/*
+	 * No reader is left. Leave RCU mode first, as exit_mmap() does:
+	 * destroying a large tree in RCU mode frees its nodes from an RCU
+	 * callback that walks them after they died.
+	 */
+	mt_clear_in_rcu(&vm->memsegs);
 	mt_for_each(&vm->memsegs, seg, index, ULONG_MAX) {
 		if (release)
 			acrn_mm_unpin(seg, 0, seg->nr_runs);
@@ -590,6 +813,7 @@ static void acrn_mm_vm_drop(struct acrn_vm *vm, bool release)
 		list_del(&seg->kept);
 		acrn_memseg_free(seg);
 	}
+	vm->nr_memsegs = 0;
 	mutex_unlock(&vm->mm_lock);
 }
 
@@ -778,7 +1002,7 @@ int acrn_mm_pin_probe(u64 uaddr, u64 len, unsigned long *runs)
 	if (ret)
 		return ret;
 	*runs = seg.nr_runs;
-	acrn_mm_unpin(&seg, 0, seg.nr_runs);
+	acrn_mm_unpin(&seg, 0, seg.nr_runs);	/* nothing was charged */
 	kvfree(seg.runs);
 	return 0;
 }

@@ -42,6 +42,7 @@
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -322,7 +323,9 @@ static void hvsim_ept_unreserve(struct hvsim_batch *b, unsigned long first,
 /*
  * Put a zero entry (reserved, reads as unmapped) in each free slot of
  * @n pages from @first, so that the op cannot fail once it starts
- * mapping. -ENOMEM undoes it; -1 if the EPT died meanwhile.
+ * mapping. -ENOMEM undoes it, and so does a fatal signal (-EINTR): the
+ * caller can be killed however large the op; -1 if the EPT died
+ * meanwhile.
  */
 static int hvsim_ept_reserve(struct hvsim_batch *b, unsigned long first,
 			     unsigned long n)
@@ -334,6 +337,10 @@ static int hvsim_ept_reserve(struct hvsim_batch *b, unsigned long first,
 
 	lockdep_assert_held(&b->vm->ept_mutex);
 	while (i < n && !ret) {
+		if (fatal_signal_pending(current)) {
+			hvsim_ept_unreserve(b, first, i);
+			return -EINTR;
+		}
 		xas_lock_irq(&xas);
 		if (ept->dead)
 			ret = ACRN_HV_REFUSED;
@@ -409,7 +416,13 @@ unlock:
 	return ret;
 }
 
-/* ADD: map each page not mapped yet; the op was checked. */
+/*
+ * ADD: map each page not mapped yet; the op was checked. -EINVAL, with
+ * nothing changed, if the EPT could come to map more than
+ * HVSIM_EPT_MAX_PAGES pages (counting every page of the op, mapped
+ * already or not): the bound keeps an op of any size from reserving
+ * slots, and memory, without end.
+ */
 static int hvsim_ept_add(struct hvsim_batch *b, u64 gpa, u64 hpa, u64 size,
 			 u32 attr)
 {
@@ -418,9 +431,16 @@ static int hvsim_ept_add(struct hvsim_batch *b, u64 gpa, u64 hpa, u64 size,
 	XA_STATE(xas, &ept->xa, first);
 	u64 added = 0;
 	void *entry;
+	bool full;
 	int ret;
 
 	lockdep_assert_held(&b->vm->ept_mutex);
+	/* Only this call adds pages until it drops ept_mutex. */
+	xa_lock_irq(&ept->xa);
+	full = n > HVSIM_EPT_MAX_PAGES - ept->mapped_pages;
+	xa_unlock_irq(&ept->xa);
+	if (full)
+		return -EINVAL;
 	if (n <= HVSIM_EPT_CHUNK) {
 		ret = hvsim_ept_add_fast(b, first, n, hpa, attr);
 		if (ret != -EAGAIN)
@@ -641,7 +661,8 @@ static long hvsim_batch_op(struct hvsim_batch *b, u64 ops_gpa, u32 i)
  * Return: 0; -EINVAL for unreadable memory or a failing op; -ENOTTY if
  * the vmid in the batch is not a User VM slot; -1 if the VM is powered
  * off, is an RT VM that runs, or was destroyed during the call; -ENOMEM
- * if the simulator ran out of memory (the failing op changed nothing).
+ * if the simulator ran out of memory, -EINTR if the caller got a fatal
+ * signal during a large ADD (the failing op changed nothing).
  */
 long hvsim_ept_set_regions(u64 batch_gpa, const struct hvsim_fault *partial)
 {

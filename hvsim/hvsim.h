@@ -26,6 +26,12 @@ struct vm_area_struct;
 
 /* Limits of the module parameters */
 #define HVSIM_MAX_VMS_LIMIT	64
+
+/*
+ * Pages a VM's EPT maps at most (64 GiB; about 150 MiB of xarray): an ADD
+ * beyond gets -EINVAL, as a hypervisor whose EPT page pool is exhausted.
+ */
+#define HVSIM_EPT_MAX_PAGES	BIT_ULL(24)
 #define HVSIM_PCPUS_LIMIT	64
 
 /* Guest flags the hypervisor takes from the device model's vm_flag */

@@ -11,6 +11,10 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
 
 #include "e2e.h"
 
@@ -373,6 +377,67 @@ static void mm_hex(char *out, const void *buf, size_t len)
 	for (i = 0; i < len; i++)
 		sprintf(out + 2 * i, "%02x", p[i]);
 	out[2 * len] = '\0';
+}
+
+/* Pages charged to this process's locked_vm (VmLck), -1 if unknown. */
+static long mm_vmlck(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb / (long)(E2E_PAGE_SIZE / 1024);
+}
+
+/* Drop CAP_IPC_LOCK (raw syscalls: no libcap in the test VM). */
+static int mm_drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[0].effective &= ~(1U << CAP_IPC_LOCK);
+	data[0].permitted &= ~(1U << CAP_IPC_LOCK);
+	data[0].inheritable &= ~(1U << CAP_IPC_LOCK);
+	return syscall(SYS_capset, &hdr, data);
+}
+
+/*
+ * @n pages at consecutive addresses, page i mapping page @pages[i] of a
+ * shared memfd of @nfile pages: the same page can appear many times.
+ */
+static void *mm_aliased(const unsigned int *pages, size_t n, size_t nfile)
+{
+	int fd = memfd_create("mm-alias", MFD_CLOEXEC);
+	char *area = MAP_FAILED;
+	size_t i;
+
+	if (fd < 0 || ftruncate(fd, nfile * E2E_PAGE_SIZE))
+		goto out;
+	area = mmap(NULL, n * E2E_PAGE_SIZE, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (i = 0; area != MAP_FAILED && i < n; i++) {
+		void *to = area + i * E2E_PAGE_SIZE;
+
+		if (mmap(to, E2E_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, fd,
+			 pages[i] * E2E_PAGE_SIZE) != to) {
+			munmap(area, n * E2E_PAGE_SIZE);
+			area = MAP_FAILED;
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return area == MAP_FAILED ? NULL : area;
 }
 
 /* --- fixture: a created VM on the main file, pins checked at the end --- */
@@ -949,9 +1014,10 @@ TEST_F_TIMEOUT(mm, hv_partial_undone, 300)
 		.action = HVSIM_FAULT_PARTIAL, .value = 5,
 	};
 	struct hvsim_ept_info info;
-	long runs;
+	long runs, lck = mm_vmlck();
 
 	ASSERT_NE(NULL, buf);
+	ASSERT_LE(0, lck);
 	runs = mm_phys_runs(buf, n);
 	ASSERT_LT(3 * MM_BATCH_OPS, runs);	/* the third batch fails */
 	ASSERT_EQ(0, hvsim_set_fault(e->hv, &f));
@@ -962,6 +1028,7 @@ TEST_F_TIMEOUT(mm, hv_partial_undone, 300)
 	EXPECT_EQ(2 * MM_BATCH_OPS + 5, info.ops_add);
 	EXPECT_EQ(info.ops_add, info.ops_del);
 	EXPECT_EQ(self->vm_pins, e2e_pins_held());
+	EXPECT_EQ(lck, mm_vmlck());
 	/* nothing left behind: the same range maps again */
 	ASSERT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, buf,
 			    n * E2E_PAGE_SIZE));
@@ -1002,23 +1069,248 @@ TEST_F_TIMEOUT(mm, hv_undo_refused, 300)
 		.hypercall = MM_HC, .skip = 2, .count = 2, .ret = -EINVAL,
 		.action = HVSIM_FAULT_PARTIAL, .value = 5,
 	};
-	long held;
+	long held, lck = mm_vmlck();
 
 	ASSERT_NE(NULL, buf);
+	ASSERT_LE(0, lck);
 	ASSERT_LT(3 * MM_BATCH_OPS, mm_phys_runs(buf, n));
 	ASSERT_EQ(0, hvsim_set_fault(e->hv, &f));
 	EXPECT_EQ(EINVAL, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, buf,
 				 n * E2E_PAGE_SIZE));
 	held = e2e_pins_held() - self->vm_pins;
-	/* some pages kept, not all */
+	/* some pages kept, not all; they, and only they, stay charged */
 	EXPECT_LT(0, held);
 	EXPECT_GT((long)n, held);
+	EXPECT_EQ(lck + held, mm_vmlck());
 	EXPECT_LT(0, mm_mapped(e->hv, e->cv.vmid));
 	/* the rest of the guest physical space still works */
 	EXPECT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0x40000000ULL,
 			    buf, E2E_PAGE_SIZE));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 	EXPECT_EQ(self->pins, e2e_wait_pins(self->pins, 2000));
+	EXPECT_EQ(lck, mm_vmlck());
+}
+
+/*
+ * A VM holds at most 1024 segments (ENOSPC beyond, RAM or MMIO); the VM
+ * is then destroyed, or its file closed, with all of them: that used to
+ * crash the kernel once the segment tree was large (KASAN in
+ * mte_dead_walk, from the RCU callback freeing the tree).
+ */
+TEST_F_TIMEOUT(mm, segment_limit, 600)
+{
+	struct e2e *e = &self->e;
+	char *page = mm_anon(E2E_PAGE_SIZE, false);
+	const unsigned int max = 1024;
+	unsigned int i, round;
+	struct mm_snap s;
+	char c;
+
+	ASSERT_NE(NULL, page);
+	page[0] = 1;
+	for (round = 0; round < 2; round++) {
+		if (round) {
+			ASSERT_EQ(0, e2e_create(e, "mm", 0));
+			self->vm_pins = e2e_pins_held();
+		}
+		/* One page in every segment: pinned 1024 times, far from overflow */
+		for (i = 0; i < max; i++)
+			ASSERT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX,
+					    (__u64)i * 2 * E2E_PAGE_SIZE, page,
+					    E2E_PAGE_SIZE))
+				TH_LOG("segment %u", i);
+		EXPECT_EQ(self->vm_pins + (long)max, e2e_pins_held());
+		EXPECT_EQ(max, mm_mapped(e->hv, e->cv.vmid));
+		mm_snap(e, &s);
+		EXPECT_EQ(ENOSPC, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX,
+					 0x40000000ULL, page, E2E_PAGE_SIZE));
+		EXPECT_EQ(ENOSPC, mm_iomem(e->hsm, ACRN_IOCTL_SET_MEMSEG,
+					   0xc0000000ULL, 0xfe000000ULL,
+					   E2E_PAGE_SIZE));
+		EXPECT_TRUE(mm_unchanged(e, &s));
+		/* the guest reads the page through the last segment */
+		c = 0;
+		EXPECT_EQ(0, mm_guest(e->hv, e->cv.vmid,
+				      (__u64)(max - 1) * 2 * E2E_PAGE_SIZE,
+				      &c, 1, false, NULL));
+		EXPECT_EQ(1, c);
+		if (round) {
+			e2e_close(&e->hsm);
+			e->hsm = e2e_open_hsm();
+			ASSERT_LE(0, e->hsm);
+		} else {
+			ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+		}
+		EXPECT_EQ(self->pins, e2e_wait_pins(self->pins, 5000))
+			TH_LOG("after %s", round ? "close" : "DESTROY_VM");
+	}
+	/* the fixture's teardown wants a VM on the main file */
+	ASSERT_EQ(0, e2e_create(e, "mm", 0));
+}
+
+/*
+ * One host page mapped at several addresses of one segment would be
+ * pinned once per address, and enough pins overflow its reference count:
+ * such a segment is refused, with nothing pinned or charged.
+ */
+TEST_F(mm, same_page_twice)
+{
+	static const unsigned int one[64] = { 0 };
+	static const unsigned int aba[] = { 0, 1, 0 };
+	static const unsigned int inside[] = { 0, 1, 2, 3, 2 };
+	static const unsigned int fine[] = { 3, 2, 1, 0 };
+	struct e2e *e = &self->e;
+	void *p1 = mm_aliased(one, 64, 1), *p2 = mm_aliased(aba, 3, 2);
+	void *p3 = mm_aliased(inside, 5, 4), *p4 = mm_aliased(fine, 4, 4);
+	long lck = mm_vmlck();
+	struct mm_snap s;
+
+	ASSERT_NE(NULL, p1);
+	ASSERT_NE(NULL, p2);
+	ASSERT_NE(NULL, p3);
+	ASSERT_NE(NULL, p4);
+	ASSERT_LE(0, lck);
+	mm_snap(e, &s);
+	EXPECT_EQ(EINVAL, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, p1,
+				 64 * E2E_PAGE_SIZE));
+	EXPECT_EQ(EINVAL, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, p1,
+				 2 * E2E_PAGE_SIZE));
+	EXPECT_EQ(EINVAL, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, p2,
+				 3 * E2E_PAGE_SIZE));
+	EXPECT_EQ(EINVAL, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, p3,
+				 5 * E2E_PAGE_SIZE));
+	EXPECT_TRUE(mm_unchanged(e, &s));
+	EXPECT_EQ(lck, mm_vmlck());
+	/* distinct pages in any order, and one alias alone, are fine */
+	EXPECT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, p4,
+			    4 * E2E_PAGE_SIZE));
+	EXPECT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0x40000000ULL,
+			    p1, E2E_PAGE_SIZE));
+	EXPECT_EQ(self->vm_pins + 5, e2e_pins_held());
+	EXPECT_EQ(lck + 5, mm_vmlck());
+}
+
+/*
+ * Absurd lengths fail at once with nothing allocated for them: the run
+ * array used to be allocated for the whole length first (a vmalloc
+ * failure splat at 256 GiB, the __kvmalloc_node WARN at 512 GiB), and
+ * the simulator reserved an EPT slot per page of an MMIO segment.
+ */
+TEST_F_TIMEOUT(mm, huge_len, 120)
+{
+	static const __u64 lens[] = {
+		256ULL << 30, 512ULL << 30, 1ULL << 63,
+	};
+	struct e2e *e = &self->e;
+	void *buf = mm_anon(16 * E2E_PAGE_SIZE, false);
+	void *none = mmap(NULL, 512ULL << 30, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	long lck = mm_vmlck();
+	struct timespec t0;
+	struct mm_snap s;
+	size_t i;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(MAP_FAILED, none);
+	ASSERT_LE(0, lck);
+	mm_snap(e, &s);
+	e2e_now(&t0);
+	for (i = 0; i < ARRAY_SIZE(lens); i++)	/* not mapped all along */
+		EXPECT_EQ(EFAULT, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0,
+					 buf, lens[i]))
+			TH_LOG("RAM of 0x%llx bytes", (unsigned long long)lens[i]);
+	/* mapped all along, but nothing to pin */
+	EXPECT_EQ(EFAULT, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0, none,
+				 512ULL << 30));
+	EXPECT_TRUE(mm_unchanged(e, &s));
+	/* MMIO: more than the hypervisor maps for a VM */
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		EXPECT_EQ(EINVAL, mm_iomem(e->hsm, ACRN_IOCTL_SET_MEMSEG, 0, 0,
+					   lens[i]))
+			TH_LOG("MMIO of 0x%llx bytes", (unsigned long long)lens[i]);
+	EXPECT_GT(10000, e2e_ms_since(&t0));
+	EXPECT_EQ(s.pins, e2e_pins_held());
+	EXPECT_EQ(lck, mm_vmlck());
+	EXPECT_EQ(0, mm_mapped(e->hv, e->cv.vmid));
+	munmap(none, 512ULL << 30);
+}
+
+/*
+ * The child of memlock_limit(), with @budget pages of RLIMIT_MEMLOCK and
+ * with or without CAP_IPC_LOCK: 0, or the number of the step that failed.
+ */
+static int mm_memlock_child(struct e2e *e, bool cap, long budget)
+{
+	void *a = mm_anon(8 * E2E_PAGE_SIZE, false);
+	void *b = mm_anon(9 * E2E_PAGE_SIZE, false);
+	void *dev = mm_devmem(e->hv, HVSIM_MMAP_DEVMEM, 16 * E2E_PAGE_SIZE,
+			      PROT_READ | PROT_WRITE);
+	long base = mm_vmlck(), over = cap ? 9 : 0;
+	struct rlimit rl;
+
+	if (!a || !b || !dev || base < 0)
+		return 1;
+	rl.rlim_cur = (base + budget) * E2E_PAGE_SIZE;
+	rl.rlim_max = rl.rlim_cur;
+	if ((!cap && mm_drop_ipc_lock()) || setrlimit(RLIMIT_MEMLOCK, &rl))
+		return 2;
+	/* within the budget */
+	if (mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, a,
+		   8 * E2E_PAGE_SIZE))
+		return 3;
+	if (mm_vmlck() != base + 8)
+		return 4;
+	/* 8 + 9 pages: over it, unless exempt; nothing charged if refused */
+	if (mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0x40000000ULL, b,
+		   9 * E2E_PAGE_SIZE) != (cap ? 0 : ENOMEM))
+		return 5;
+	if (mm_vmlck() != base + 8 + over)
+		return 6;
+	/* device memory is not pinned, so not charged */
+	if (mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0x80000000ULL, dev,
+		   16 * E2E_PAGE_SIZE) || mm_vmlck() != base + 8 + over)
+		return 7;
+	/* the charge goes with the pages, and the budget is back */
+	if (e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM) || mm_vmlck() != base)
+		return 8;
+	if (e2e_create(e, "mm", 0))
+		return 9;
+	if (mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, MM_GPA, a,
+		   8 * E2E_PAGE_SIZE) || mm_vmlck() != base + 8)
+		return 10;
+	/* the parent frees these, from another process */
+	return 0;
+}
+
+/*
+ * Pinned pages are charged to the caller's locked_vm (VmLck) against its
+ * RLIMIT_MEMLOCK, as VFIO does; CAP_IPC_LOCK exempts from the limit, not
+ * from the count.
+ */
+TEST_F(mm, memlock_limit)
+{
+	struct e2e *e = &self->e;
+	int cap, status;
+	pid_t pid;
+
+	for (cap = 0; cap < 2; cap++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(mm_memlock_child(e, cap, 8));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status))
+			TH_LOG("%s CAP_IPC_LOCK", cap ? "with" : "without");
+		/* the child's VM holds pages of the dead child: freed here */
+		EXPECT_LT(self->vm_pins, e2e_pins_held());
+		e2e_close(&e->hsm);
+		e->hsm = e2e_open_hsm();
+		ASSERT_LE(0, e->hsm);
+		EXPECT_EQ(self->pins, e2e_wait_pins(self->pins, 2000));
+		ASSERT_EQ(0, e2e_create(e, "mm", 0));
+		self->vm_pins = e2e_pins_held();
+	}
 }
 
 struct mm_race {

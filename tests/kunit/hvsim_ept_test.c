@@ -842,6 +842,39 @@ static void hvsim_ept_test_scale(struct kunit *test)
 		   (ktime_get_ns() - t1) / NSEC_PER_MSEC);
 }
 
+/*
+ * An ADD that would take the EPT beyond HVSIM_EPT_MAX_PAGES fails with
+ * -EINVAL at once, having reserved nothing: a 512 GiB MMIO segment used
+ * to reserve 2^27 slots first.
+ */
+static void hvsim_ept_test_limit(struct kunit *test)
+{
+	struct ept_vm *v = ept_vm_create(test, 0, false);
+	u64 max = PFN_PHYS(HVSIM_EPT_MAX_PAGES);
+	u16 id = v->vmid;
+	u64 t0;
+
+	KUNIT_ASSERT_EQ(test, ept_op(test, id, ADD, 0, 0x700000, 2 * PG,
+				     RW_WB), 0);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, ept_op(test, id, ADD, 0x100000, 0, max - PG,
+				     RW_UC), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ept_op(test, id, ADD, 0, 0, max + PG, RW_UC),
+			-EINVAL);
+	if (pa_limit() >= SZ_1G * 1024ULL)
+		KUNIT_EXPECT_EQ(test, ept_op(test, id, ADD, 0, 0, SZ_1G * 512ULL,
+					     RW_UC), -EINVAL);
+	/* Refused up front, not after reserving gigabytes of slots. */
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, 2 * NSEC_PER_SEC);
+	expect_maps(test, id, 0, 0x700000, RW_WB);
+	expect_unmapped(test, id, 0x100000);
+	KUNIT_EXPECT_EQ(test, ept_info(id, 0).mapped_pages, 2ULL);
+	KUNIT_EXPECT_EQ(test, ept_info(id, 0).ops_add, 1ULL);
+	/* The EPT still takes what fits. */
+	KUNIT_EXPECT_EQ(test, ept_op(test, id, ADD, 0x100000, 0x800000, PG,
+				     RW_WB), 0);
+}
+
 static struct kunit_case hvsim_ept_test_cases[] = {
 	KUNIT_CASE_PARAM(hvsim_ept_test_check, check_gen_params),
 	KUNIT_CASE(hvsim_ept_test_order),
@@ -854,6 +887,7 @@ static struct kunit_case hvsim_ept_test_cases[] = {
 	KUNIT_CASE(hvsim_ept_test_mmio),
 	KUNIT_CASE(hvsim_ept_test_destroy_race),
 	KUNIT_CASE(hvsim_ept_test_scale),
+	KUNIT_CASE(hvsim_ept_test_limit),
 	{}
 };
 

@@ -12,6 +12,8 @@
 #include <linux/gfp.h>
 #include <linux/maple_tree.h>
 #include <linux/mm.h>
+#include <linux/page_ref.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -219,6 +221,33 @@ static void mm_fixture_exit(struct kunit *test)
 		__free_page(f->c);
 }
 
+/*
+ * Tearing down a VM with thousands of segments (more than SET_MEMSEG
+ * allows, to make the tree deep): its maple tree used to be destroyed in
+ * RCU mode, and the RCU callback then walked freed nodes (KASAN:
+ * null-ptr-deref in mte_dead_walk, seen with 4096 segments and gaps
+ * between them; 2048 survived). rcu_barrier() runs the callbacks while
+ * the test is still on.
+ */
+static void mm_test_teardown_many(struct kunit *test)
+{
+	struct acrn_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+	struct acrn_memseg *seg;
+	unsigned long i;
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	acrn_mm_vm_init(vm);
+	for (i = 0; i < 5 * ACRN_MM_MAX_MEMSEGS; i++) {
+		seg = mm_seg(test, ACRN_MEMMAP_MMIO, (u64)i * 2 * PAGE_SIZE, 1);
+		acrn_mm_run_add(seg, 0, 0xfe000 + i);
+		mm_insert(test, vm, seg);
+		vm->nr_memsegs++;
+	}
+	acrn_mm_vm_free(vm);
+	KUNIT_EXPECT_EQ(test, vm->nr_memsegs, 0U);
+	rcu_barrier();
+}
+
 static void mm_test_gpa_copy(struct kunit *test)
 {
 	struct mm_fixture *f = test->priv;
@@ -289,10 +318,58 @@ static void mm_test_gpa_map(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, acrn_vm_gpa_map(&f->vm, MM_RAM2 + PAGE_SIZE, 1));
 }
 
+/* A segment that maps one host frame twice is refused. */
+static void mm_test_runs_check(struct kunit *test)
+{
+	static const struct {
+		const char *desc;
+		unsigned long pfns[6];
+		int expect;
+	} cases[] = {
+		{ "distinct", { 10, 11, 30, 20, 21, 40 }, 0 },
+		{ "one run", { 10, 11, 12, 13, 14, 15 }, 0 },
+		{ "adjacent runs reversed", { 20, 21, 18, 19, 16, 17 }, 0 },
+		{ "same page twice", { 10, 11, 30, 10, 50, 60 }, -EINVAL },
+		{ "same page six times", { 7, 7, 7, 7, 7, 7 }, -EINVAL },
+		{ "run inside a run", { 10, 11, 12, 13, 11, 12 }, -EINVAL },
+		{ "last page again", { 1, 2, 3, 90, 91, 3 }, -EINVAL },
+	};
+	struct acrn_memseg seg = { };
+	unsigned long i, j;
+
+	seg.runs = kunit_kcalloc(test, 6, sizeof(*seg.runs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seg.runs);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		seg.nr_runs = 0;
+		seg.npages = 0;
+		for (j = 0; j < 6; j++)
+			acrn_mm_run_add(&seg, j, cases[i].pfns[j]);
+		KUNIT_EXPECT_EQ_MSG(test, acrn_mm_runs_check(&seg),
+				    cases[i].expect, "%s", cases[i].desc);
+	}
+}
+
+/* No page is pinned once its reference count is near overflowing. */
+static void mm_test_page_pinnable(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, acrn_mm_page_pinnable(page));
+	page_ref_add(page, INT_MAX / 2);
+	KUNIT_EXPECT_FALSE(test, acrn_mm_page_pinnable(page));
+	page_ref_sub(page, INT_MAX / 2);
+	KUNIT_EXPECT_TRUE(test, acrn_mm_page_pinnable(page));
+	__free_page(page);
+}
+
 static struct kunit_case mm_test_cases[] = {
 	KUNIT_CASE_PARAM(mm_test_memmap_check, memmap_gen_params),
 	KUNIT_CASE(mm_test_runs),
 	KUNIT_CASE(mm_test_runs_huge),
+	KUNIT_CASE(mm_test_runs_check),
+	KUNIT_CASE(mm_test_page_pinnable),
+	KUNIT_CASE(mm_test_teardown_many),
 	{}
 };
 
