@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The User VMs' EPTs: HC_VM_SET_MEMORY_REGIONS builds them as the real
- * hypervisor does (hypervisor.md 1.4), and the guest's memory accesses
- * (HVSIM_IOCTL_GUEST_MEM, and MMIO accesses that hit memory) go through
- * them.
+ * hypervisor does (see Documentation/simulator.rst, "ACRN's guest memory
+ * map"), and the guest's memory accesses (HVSIM_IOCTL_GUEST_MEM, and MMIO
+ * accesses that hit memory) go through them.
  *
  * An EPT is an xarray indexed by guest frame number whose entries are
  * xa_mk_value(host frame << 12 | attr): 4 KiB pages, the only size the
