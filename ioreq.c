@@ -373,6 +373,7 @@ void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value)
 	else
 		req->reqs.pio_request.value = value;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_set_read_value, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_is_read() - whether a request is a read
@@ -386,6 +387,7 @@ bool acrn_ioreq_is_read(const struct acrn_io_request *req)
 	/* direction is the first field of every request layout */
 	return req->reqs.pio_request.direction == ACRN_IOREQ_DIR_READ;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_is_read, ACRN_HSM_NS);
 
 /*
  * Publish COMPLETE for slot @i. @value_from_kernel: the kernel answered
@@ -769,6 +771,7 @@ int acrn_ioreq_default_client_create(struct acrn_vm *vm)
 	acrn_ioreq_dispatch(vm);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_default_client_create);
 
 /**
  * acrn_ioreq_default_client_destroy() - destroy the device model's client
@@ -800,6 +803,7 @@ int acrn_ioreq_default_client_destroy(struct acrn_vm *vm)
 	acrn_ioreq_client_put(client);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_default_client_destroy);
 
 /**
  * acrn_ioreq_default_client_get() - reference the device model's client
@@ -871,6 +875,7 @@ int acrn_ioreq_notify(struct acrn_vm *vm, const struct acrn_ioreq_notify *n)
 
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_notify);
 
 /**
  * acrn_ioreq_clear() - CLEAR_VM_IOREQ: complete every outstanding request
@@ -903,6 +908,7 @@ void acrn_ioreq_clear(struct acrn_vm *vm)
 	}
 	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_clear);
 
 /**
  * acrn_ioreq_hv_reset() - reset the VM in the hypervisor, forgetting requests
@@ -1010,6 +1016,7 @@ acrn_ioreq_client_create(struct acrn_vm *vm, const char *name,
 
 	return client;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_client_create, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_client_destroy() - destroy an in-kernel client
@@ -1038,6 +1045,7 @@ void acrn_ioreq_client_destroy(struct acrn_ioreq_client *client)
 
 	acrn_ioreq_client_put(client);
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_client_destroy, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_client_priv() - an in-kernel client's private data
@@ -1050,6 +1058,7 @@ void *acrn_ioreq_client_priv(const struct acrn_ioreq_client *client)
 {
 	return client->priv;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_client_priv, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_range_add() - let an in-kernel client serve a range
@@ -1088,6 +1097,7 @@ int acrn_ioreq_range_add(struct acrn_ioreq_client *client, u32 type,
 	acrn_ioreq_dispatch(vm);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_range_add, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_range_del() - stop serving a range
@@ -1122,6 +1132,7 @@ int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
 	kfree(found);
 	return found ? 0 : -ENOENT;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_range_del, ACRN_HSM_NS);
 
 /* VMs */
 
@@ -1137,6 +1148,7 @@ void acrn_ioreq_vm_init(struct acrn_vm *vm)
 	INIT_LIST_HEAD(&vm->clients);
 	INIT_LIST_HEAD(&vm->list);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_vm_init);
 
 /**
  * acrn_ioreq_vm_add() - start dispatching a VM's requests
@@ -1180,34 +1192,6 @@ void acrn_ioreq_vm_remove(struct acrn_vm *vm)
 }
 
 /**
- * acrn_ioreq_vm_call() - run a function on a listed VM
- * @vmid: The VM's id.
- * @fn:	  Called with the VM, which stays listed meanwhile.
- * @arg:  Passed to @fn.
- *
- * For debugfs, which names VMs by id.
- *
- * Context: Process context; @fn runs under acrn_vm_list_lock.
- * Return: What @fn returned, or -ENOENT if no VM has that id.
- */
-int acrn_ioreq_vm_call(u16 vmid, int (*fn)(struct acrn_vm *vm, void *arg),
-		       void *arg)
-{
-	struct acrn_vm *vm;
-	int ret = -ENOENT;
-
-	mutex_lock(&acrn_vm_list_lock);
-	list_for_each_entry(vm, &acrn_vm_list, list) {
-		if (vm->vmid == vmid) {
-			ret = fn(vm, arg);
-			break;
-		}
-	}
-	mutex_unlock(&acrn_vm_list_lock);
-	return ret;
-}
-
-/**
  * acrn_ioreq_vm_deinit() - destroy a VM's clients
  * @vm: The VM, removed from dispatch (acrn_ioreq_vm_remove()).
  *
@@ -1234,6 +1218,7 @@ void acrn_ioreq_vm_deinit(struct acrn_vm *vm)
 		acrn_ioreq_client_destroy(client);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_vm_deinit);
 
 /**
  * acrn_ioreq_init() - set up the request path

@@ -60,6 +60,7 @@ u64 hvsim_io_mask(u32 size)
 {
 	return size >= 8 ? ~0ULL : BIT_ULL(size * 8) - 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_io_mask);
 
 /**
  * hvsim_io_check() - validate an access's fields
@@ -100,6 +101,7 @@ int hvsim_io_check(const struct hvsim_io *io)
 		return -EINVAL;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_io_check);
 
 /**
  * struct hvsim_access - one access in progress
@@ -479,6 +481,7 @@ release_access:
 	hvsim_access_count(ret);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_guest_io);
 
 /**
  * hvsim_guest_notify() - NOTIFY_REQUEST_FINISH for a vCPU
@@ -805,3 +808,4 @@ free_loop:
 	kfree(l);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_guest_loop);

@@ -112,6 +112,7 @@ long hvsim_hypercall(unsigned long id, unsigned long param1,
 		return -ENOTTY;
 	return fn(param1, param2);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_hypercall);
 
 /**
  * hvsim_fault_set() - arm or disarm a fault (HVSIM_IOCTL_SET_FAULT)
@@ -159,6 +160,7 @@ int hvsim_fault_set(const struct hvsim_fault *fault)
 
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_fault_set);
 
 /**
  * hvsim_faults_clear() - disarm every fault (HVSIM_IOCTL_CLEAR_FAULTS)
@@ -190,6 +192,7 @@ void hvsim_stats_get(struct hvsim_stats *stats)
 	stats->upcalls = atomic64_read(&hvsim_upcall.raised);
 	hvsim_guest_stats_get(stats);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_stats_get);
 
 /**
  * hvsim_gpa_to_hva() - map Service VM memory the hypervisor accesses
