@@ -339,7 +339,6 @@ void acrn_mm_vm_free(struct acrn_vm *vm);
 void acrn_mm_vm_abandon(struct acrn_vm *vm);
 int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m);
 int acrn_mm_memseg_unset(struct acrn_vm *vm, const struct acrn_vm_memmap *m);
-int acrn_mm_pin_probe(u64 uaddr, u64 len, unsigned long *runs);
 int acrn_vm_gpa_read(struct acrn_vm *vm, u64 gpa, void *buf, size_t len);
 int acrn_vm_gpa_write(struct acrn_vm *vm, u64 gpa, const void *buf,
 		      size_t len);
@@ -395,8 +394,6 @@ void acrn_ioreq_vm_init(struct acrn_vm *vm);
 void acrn_ioreq_vm_add(struct acrn_vm *vm);
 void acrn_ioreq_vm_remove(struct acrn_vm *vm);
 void acrn_ioreq_vm_deinit(struct acrn_vm *vm);
-int acrn_ioreq_vm_call(u16 vmid, int (*fn)(struct acrn_vm *vm, void *arg),
-		       void *arg);
 void acrn_ioreq_quiesce(struct acrn_vm *vm);
 void acrn_ioreq_resume(struct acrn_vm *vm);
 void acrn_ioreq_reset_done(struct acrn_vm *vm);
@@ -432,17 +429,36 @@ enum acrn_pci_cfg {
 	ACRN_PCI_CFG_CONVERTED,	/* rewritten as a PCICFG request */
 };
 
-/* debugfs.c: counters and test clients */
+/* debugfs.c: the request path's counters */
 #if IS_ENABLED(CONFIG_DEBUG_FS)
 void acrn_debugfs_init(void);
 void acrn_debugfs_exit(void);
-void acrn_debugfs_vm_release(struct acrn_vm *vm);
-void acrn_debugfs_mm_init(struct dentry *dir);
 #else
 static inline void acrn_debugfs_init(void) { }
 static inline void acrn_debugfs_exit(void) { }
-static inline void acrn_debugfs_vm_release(struct acrn_vm *vm) { }
 #endif
+
+/*
+ * hsm.c: what other modules (the test module acrn_hsm_test.ko) reach a VM
+ * through, exported in the ACRN_HSM_NS namespace with the in-kernel
+ * client API and the guest memory accessors.
+ */
+struct file;
+struct notifier_block;
+
+int acrn_vm_file_call(struct file *filp,
+		      int (*fn)(struct acrn_vm *vm, void *arg), void *arg);
+int acrn_vm_notifier_register(struct notifier_block *nb);
+int acrn_vm_notifier_unregister(struct notifier_block *nb);
+void acrn_vm_notify_teardown(struct acrn_vm *vm);
+
+/* acrn_vm_notifier_register() events; the data is the struct acrn_vm. */
+#define ACRN_VM_TEARDOWN	1
+
+/* mm.c: pinning as SET_MEMSEG does, also exported for the test module */
+int acrn_mm_pin(struct acrn_memseg *seg, u64 uaddr);
+void acrn_mm_unpin(struct acrn_memseg *seg, unsigned long from,
+		   unsigned long to);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int acrn_vm_creation_check(const struct acrn_vm_creation *param);

@@ -14,6 +14,22 @@
 
 #include "compat_probes.h"
 
+#include <linux/stringify.h>
+
+/*
+ * HSM_NS(ns): symbol namespace @ns as EXPORT_SYMBOL_NS_GPL() and
+ * MODULE_IMPORT_NS() want it, a bare identifier before v6.13 and a string
+ * literal since.
+ */
+#if defined(HSM_HAVE_MODULE_NS_IDENT)
+#define HSM_NS(ns)	ns
+#else
+#define HSM_NS(ns)	__stringify(ns)
+#endif
+
+/* The namespace of what acrn_hsm.ko exports to other modules. */
+#define ACRN_HSM_NS	HSM_NS(ACRN_HSM)
+
 #if IS_ENABLED(CONFIG_KUNIT) && !defined(HSM_HAVE_KUNIT_ARRAY_PARAM_DESC)
 #include <kunit/test.h>
 

@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -420,6 +421,87 @@ static const struct file_operations hsm_fops = {
 	.unlocked_ioctl	= hsm_ioctl,
 	.llseek		= noop_llseek,
 };
+
+/**
+ * acrn_vm_file_call() - run a function on the VM of an open /dev/acrn_hsm
+ * @filp: The file; the caller holds a reference to it (fget()).
+ * @fn:	  Called with the file's VM.
+ * @arg:  Passed to @fn.
+ *
+ * For modules that act on a VM which a device model names by its file
+ * descriptor (the test module, acrn_hsm_test.ko). @fn runs as an ioctl of
+ * @filp would: the VM is neither created nor destroyed meanwhile. The
+ * pointer is valid only until @fn returns; whoever keeps something
+ * attached to the VM beyond that (an in-kernel client) must drop it when
+ * the VM is torn down (acrn_vm_notifier_register()).
+ *
+ * Context: Process context; @fn runs with the file's lock held for
+ * reading and may sleep.
+ * Return: What @fn returned, -EBADF if @filp is not a /dev/acrn_hsm file,
+ * or -ENOENT if it has no VM.
+ */
+int acrn_vm_file_call(struct file *filp,
+		      int (*fn)(struct acrn_vm *vm, void *arg), void *arg)
+{
+	struct hsm_file *f;
+	int ret = -ENOENT;
+
+	if (filp->f_op != &hsm_fops)
+		return -EBADF;
+	f = filp->private_data;
+	down_read(&f->lock);
+	if (f->vm)
+		ret = fn(f->vm, arg);
+	up_read(&f->lock);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(acrn_vm_file_call, ACRN_HSM_NS);
+
+/* Called as each VM is torn down; see acrn_vm_notifier_register(). */
+static BLOCKING_NOTIFIER_HEAD(acrn_vm_notifier);
+
+/**
+ * acrn_vm_notifier_register() - be told when VMs are torn down
+ * @nb: The notifier. Its callback gets ACRN_VM_TEARDOWN and the struct
+ *	acrn_vm, in process context, once the VM's requests are no longer
+ *	dispatched and before its remaining in-kernel clients are destroyed:
+ *	the callback destroys the clients it created on that VM and forgets
+ *	the VM.
+ *
+ * Context: Process context.
+ * Return: 0 (blocking_notifier_chain_register()).
+ */
+int acrn_vm_notifier_register(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&acrn_vm_notifier, nb);
+}
+EXPORT_SYMBOL_NS_GPL(acrn_vm_notifier_register, ACRN_HSM_NS);
+
+/**
+ * acrn_vm_notifier_unregister() - stop being told about VM teardowns
+ * @nb: A notifier passed to acrn_vm_notifier_register().
+ *
+ * Waits for a callback in progress to return.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
+int acrn_vm_notifier_unregister(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&acrn_vm_notifier, nb);
+}
+EXPORT_SYMBOL_NS_GPL(acrn_vm_notifier_unregister, ACRN_HSM_NS);
+
+/**
+ * acrn_vm_notify_teardown() - tell the notifiers a VM is going away
+ * @vm: The VM, no longer dispatched.
+ *
+ * Context: Process context; sleeps.
+ */
+void acrn_vm_notify_teardown(struct acrn_vm *vm)
+{
+	blocking_notifier_call_chain(&acrn_vm_notifier, ACRN_VM_TEARDOWN, vm);
+}
 
 static struct miscdevice hsm_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,

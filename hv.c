@@ -22,6 +22,7 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "acrn_drv.h"
 
@@ -65,6 +66,7 @@ int acrn_hv_errno(long ret, int refused)
 		return -EIO;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_hv_errno);
 
 /**
  * acrn_hv_call_copy() - issue a VM hypercall on a kernel copy of its argument

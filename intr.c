@@ -136,6 +136,7 @@ VISIBLE_IF_KUNIT int acrn_irqline_check(u64 ops)
 {
 	return (ops >> 32) > ACRN_IRQLINE_FALLING_PULSE ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_irqline_check);
 
 /**
  * acrn_vm_set_irqline() - set, clear or pulse a VM's interrupt line

@@ -434,6 +434,7 @@ int acrn_ioreq_notify(struct acrn_vm *vm, const struct acrn_ioreq_notify *n)
 
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_notify);
 
 /**
  * acrn_ioreq_clear() - CLEAR_VM_IOREQ: complete every outstanding request
@@ -466,6 +467,7 @@ void acrn_ioreq_clear(struct acrn_vm *vm)
 	}
 	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_clear);
 
 /* Reset and destroy: quiescing */
 
@@ -568,6 +570,7 @@ void acrn_ioreq_vm_init(struct acrn_vm *vm)
 	INIT_LIST_HEAD(&vm->clients);
 	INIT_LIST_HEAD(&vm->list);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_vm_init);
 
 /**
  * acrn_ioreq_vm_add() - start dispatching a VM's requests
@@ -608,34 +611,6 @@ void acrn_ioreq_vm_remove(struct acrn_vm *vm)
 			synchronize_rcu();
 	}
 	mutex_unlock(&acrn_vm_list_lock);
-}
-
-/**
- * acrn_ioreq_vm_call() - run a function on a listed VM
- * @vmid: The VM's id.
- * @fn:	  Called with the VM, which stays listed meanwhile.
- * @arg:  Passed to @fn.
- *
- * For debugfs, which names VMs by id.
- *
- * Context: Process context; @fn runs under acrn_vm_list_lock.
- * Return: What @fn returned, or -ENOENT if no VM has that id.
- */
-int acrn_ioreq_vm_call(u16 vmid, int (*fn)(struct acrn_vm *vm, void *arg),
-		       void *arg)
-{
-	struct acrn_vm *vm;
-	int ret = -ENOENT;
-
-	mutex_lock(&acrn_vm_list_lock);
-	list_for_each_entry(vm, &acrn_vm_list, list) {
-		if (vm->vmid == vmid) {
-			ret = fn(vm, arg);
-			break;
-		}
-	}
-	mutex_unlock(&acrn_vm_list_lock);
-	return ret;
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/export.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
@@ -20,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <kunit/visibility.h>
 
 #include "ioreq.h"
 
@@ -131,6 +133,7 @@ int acrn_ioreq_default_client_create(struct acrn_vm *vm)
 	acrn_ioreq_dispatch(vm);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_default_client_create);
 
 /**
  * acrn_ioreq_default_client_destroy() - destroy the device model's client
@@ -162,6 +165,7 @@ int acrn_ioreq_default_client_destroy(struct acrn_vm *vm)
 	acrn_ioreq_client_put(client);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_default_client_destroy);
 
 /**
  * acrn_ioreq_default_client_get() - reference the device model's client
@@ -249,6 +253,7 @@ acrn_ioreq_client_create(struct acrn_vm *vm, const char *name,
 
 	return client;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_client_create, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_client_destroy() - destroy an in-kernel client
@@ -277,6 +282,7 @@ void acrn_ioreq_client_destroy(struct acrn_ioreq_client *client)
 
 	acrn_ioreq_client_put(client);
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_client_destroy, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_client_priv() - an in-kernel client's private data
@@ -289,6 +295,7 @@ void *acrn_ioreq_client_priv(const struct acrn_ioreq_client *client)
 {
 	return client->priv;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_client_priv, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_range_add() - let an in-kernel client serve a range
@@ -327,6 +334,7 @@ int acrn_ioreq_range_add(struct acrn_ioreq_client *client, u32 type,
 	acrn_ioreq_dispatch(vm);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_range_add, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_range_del() - stop serving a range
@@ -361,6 +369,7 @@ int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
 	kfree(found);
 	return found ? 0 : -ENOENT;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_range_del, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_vm_deinit() - destroy a VM's clients
@@ -389,3 +398,4 @@ void acrn_ioreq_vm_deinit(struct acrn_vm *vm)
 		acrn_ioreq_client_destroy(client);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_vm_deinit);

@@ -10,6 +10,7 @@
  */
 
 #include <linux/bits.h>
+#include <linux/export.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
@@ -168,6 +169,7 @@ void acrn_ioreq_set_read_value(struct acrn_io_request *req, u64 value)
 	else
 		req->reqs.pio_request.value = value;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_set_read_value, ACRN_HSM_NS);
 
 /**
  * acrn_ioreq_is_read() - whether a request is a read
@@ -181,3 +183,4 @@ bool acrn_ioreq_is_read(const struct acrn_io_request *req)
 	/* direction is the first field of every request layout */
 	return req->reqs.pio_request.direction == ACRN_IOREQ_DIR_READ;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_ioreq_is_read, ACRN_HSM_NS);

@@ -89,6 +89,7 @@ VISIBLE_IF_KUNIT int acrn_memmap_check(const struct acrn_vm_memmap *m)
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_memmap_check);
 
 /* Pages in run @i of @seg. */
 static unsigned long acrn_mm_run_pages(const struct acrn_memseg *seg,
@@ -124,6 +125,7 @@ VISIBLE_IF_KUNIT void acrn_mm_run_add(struct acrn_memseg *seg,
 	}
 	seg->npages = index + 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_mm_run_add);
 
 /*
  * Charge @npages to the caller's locked_vm, against its RLIMIT_MEMLOCK
@@ -166,9 +168,19 @@ static void acrn_memseg_free(struct acrn_memseg *seg)
 	kfree(seg);
 }
 
-/* Unpin runs [@from, @to) of a segment of pinned pages. */
-static void acrn_mm_unpin(struct acrn_memseg *seg, unsigned long from,
-			  unsigned long to)
+/**
+ * acrn_mm_unpin() - unpin runs of a segment of pinned pages
+ * @seg:  The segment, pinned by acrn_mm_pin() (else nothing happens).
+ * @from: First run.
+ * @to:	  Run after the last one.
+ *
+ * Unpins runs [@from, @to), marking the pages dirty if @seg is writable.
+ * Its run array stays; the caller frees it.
+ *
+ * Context: Process context; sleeps.
+ */
+void acrn_mm_unpin(struct acrn_memseg *seg, unsigned long from,
+		   unsigned long to)
 {
 	bool dirty = seg->attr & ACRN_MEM_ACCESS_WRITE;
 	unsigned long i, n = 0;
@@ -184,6 +196,7 @@ static void acrn_mm_unpin(struct acrn_memseg *seg, unsigned long from,
 	}
 	acrn_mm_uncharge(seg, n);
 }
+EXPORT_SYMBOL_NS_GPL(acrn_mm_unpin, ACRN_HSM_NS);
 
 /**
  * acrn_mm_page_pinnable() - whether a page may be pinned once more
@@ -197,6 +210,7 @@ VISIBLE_IF_KUNIT bool acrn_mm_page_pinnable(struct page *page)
 {
 	return folio_ref_count(page_folio(page)) <= ACRN_MM_REF_MAX;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_mm_page_pinnable);
 
 /* Frames [@pfn, @end) of one run, for acrn_mm_runs_check(). */
 struct acrn_mm_span {
@@ -249,6 +263,7 @@ VISIBLE_IF_KUNIT int acrn_mm_runs_check(const struct acrn_memseg *seg)
 	kvfree(spans);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_mm_runs_check);
 
 /*
  * Make room for @n more runs, never more than the segment's pages: the
@@ -302,11 +317,22 @@ static void acrn_mm_runs_free(struct acrn_memseg *seg)
 	seg->max_runs = 0;
 }
 
-/*
- * Pin the pages behind [@uaddr, +@seg->len) for the life of the VM,
- * FOLL_LONGTERM so that they are first moved out of movable memory.
+/**
+ * acrn_mm_pin() - pin the user memory behind a segment
+ * @seg:   The segment: @seg->len (page aligned, not 0) and @seg->attr
+ *	   (write access pins for writing) set, no runs yet.
+ * @uaddr: User address of the memory, page aligned.
+ *
+ * Pins the pages behind [@uaddr, +@seg->len) for the life of the VM,
+ * FOLL_LONGTERM so that they are first moved out of movable memory, and
+ * records them in @seg->runs as physically contiguous runs. Undo with
+ * acrn_mm_unpin() of every run, then kvfree() of @seg->runs.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0; -ENOMEM, or what pinning returned (-EFAULT for memory that
+ * cannot be pinned), with nothing pinned.
  */
-static int acrn_mm_pin(struct acrn_memseg *seg, u64 uaddr)
+int acrn_mm_pin(struct acrn_memseg *seg, u64 uaddr)
 {
 	unsigned long npages = seg->len >> PAGE_SHIFT, done = 0;
 	unsigned int gup = FOLL_LONGTERM;
@@ -362,6 +388,7 @@ unpin:
 	free_page((unsigned long)pages);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(acrn_mm_pin, ACRN_HSM_NS);
 
 /*
  * Check every page of a VM_PFNMAP range and record its frames. Nothing
@@ -787,6 +814,7 @@ void acrn_mm_vm_init(struct acrn_vm *vm)
 	mt_init_flags(&vm->memsegs, MT_FLAGS_USE_RCU);
 	INIT_LIST_HEAD(&vm->mm_kept);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_mm_vm_init);
 
 /* Drop the bookkeeping; @release: unpin too (the hypervisor let go). */
 static void acrn_mm_vm_drop(struct acrn_vm *vm, bool release)
@@ -828,6 +856,7 @@ void acrn_mm_vm_free(struct acrn_vm *vm)
 {
 	acrn_mm_vm_drop(vm, true);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_mm_vm_free);
 
 /**
  * acrn_mm_vm_abandon() - forget a VM's guest memory without unpinning it
@@ -929,6 +958,7 @@ int acrn_vm_gpa_read(struct acrn_vm *vm, u64 gpa, void *buf, size_t len)
 {
 	return acrn_vm_gpa_copy(vm, gpa, buf, len, false);
 }
+EXPORT_SYMBOL_NS_GPL(acrn_vm_gpa_read, ACRN_HSM_NS);
 
 /**
  * acrn_vm_gpa_write() - copy to guest RAM
@@ -948,6 +978,7 @@ int acrn_vm_gpa_write(struct acrn_vm *vm, u64 gpa, const void *buf,
 {
 	return acrn_vm_gpa_copy(vm, gpa, (void *)buf, len, true);
 }
+EXPORT_SYMBOL_NS_GPL(acrn_vm_gpa_write, ACRN_HSM_NS);
 
 /**
  * acrn_vm_gpa_map() - translate a guest RAM range to kernel memory
@@ -976,33 +1007,4 @@ void *acrn_vm_gpa_map(struct acrn_vm *vm, u64 gpa, size_t len)
 	rcu_read_unlock();
 	return kaddr;
 }
-
-/**
- * acrn_mm_pin_probe() - pin a user range as SET_MEMSEG would, then unpin it
- * @uaddr: User address, page aligned.
- * @len:   Bytes, page aligned, not 0.
- * @runs:  Set to the number of physically contiguous runs found.
- *
- * For make bench (through debugfs): the cost of pinning alone, the floor
- * under the cost of SET_MEMSEG.
- *
- * Context: Process context; sleeps.
- * Return: 0, -EINVAL for a bad range, or what pinning returned.
- */
-int acrn_mm_pin_probe(u64 uaddr, u64 len, unsigned long *runs)
-{
-	struct acrn_memseg seg = { .attr = ACRN_MEM_ACCESS_RWX, .len = len };
-	u64 last;
-	int ret;
-
-	if (!len || !PAGE_ALIGNED(uaddr) || !PAGE_ALIGNED(len) ||
-	    check_add_overflow(uaddr, len - 1, &last))
-		return -EINVAL;
-	ret = acrn_mm_pin(&seg, uaddr);
-	if (ret)
-		return ret;
-	*runs = seg.nr_runs;
-	acrn_mm_unpin(&seg, 0, seg.nr_runs);	/* nothing was charged */
-	kvfree(seg.runs);
-	return 0;
-}
+EXPORT_SYMBOL_NS_GPL(acrn_vm_gpa_map, ACRN_HSM_NS);

@@ -51,6 +51,7 @@ VISIBLE_IF_KUNIT int acrn_pm_cmd_len(u64 cmd, u16 vmid, u16 vcpu_num)
 		return -EINVAL;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_pm_cmd_len);
 
 /**
  * acrn_vm_get_cpu_state() - query a power state of one of a VM's vCPUs

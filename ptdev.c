@@ -27,6 +27,7 @@ VISIBLE_IF_KUNIT int acrn_ptdev_irq_check(const struct acrn_ptdev_irq *irq)
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_ptdev_irq_check);
 
 /**
  * acrn_pcidev_check() - validate an ASSIGN_PCIDEV/DEASSIGN_PCIDEV argument
@@ -39,6 +40,7 @@ VISIBLE_IF_KUNIT int acrn_pcidev_check(const struct acrn_pcidev *dev)
 {
 	return dev->type & ~ACRN_PTDEV_QUIRK_ASSIGN ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_pcidev_check);
 
 /**
  * acrn_vm_ptdev_intr() - set or remove a passthrough interrupt remapping

@@ -46,6 +46,7 @@ VISIBLE_IF_KUNIT int acrn_vm_creation_check(const struct acrn_vm_creation *param
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_vm_creation_check);
 
 /**
  * acrn_vcpu_regs_check() - validate an ACRN_IOCTL_SET_VCPU_REGS argument
@@ -71,6 +72,7 @@ VISIBLE_IF_KUNIT int acrn_vcpu_regs_check(const struct acrn_vcpu_regs *regs,
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_vcpu_regs_check);
 
 /*
  * Ask the hypervisor for the VM. It writes the vmid and vcpu_num back into
@@ -182,7 +184,7 @@ static void acrn_vm_teardown(struct acrn_vm *vm)
 	acrn_ioreq_vm_remove(vm);
 	acrn_ioeventfd_vm_deinit(vm);
 	acrn_irqfd_vm_deinit(vm);
-	acrn_debugfs_vm_release(vm);
+	acrn_vm_notify_teardown(vm);
 	/* ATTACH returns -ENODEV; held requests are dropped. */
 	acrn_ioreq_vm_deinit(vm);
 }

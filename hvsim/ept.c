@@ -605,6 +605,7 @@ VISIBLE_IF_KUNIT int hvsim_mr_check(u32 type, u64 user_vm_pa, u64 service_vm_pa,
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_mr_check);
 
 /* Apply op @i of the batch at @ops_gpa. */
 static long hvsim_batch_op(struct hvsim_batch *b, u64 ops_gpa, u32 i)
@@ -771,6 +772,7 @@ int hvsim_ept_get_info(struct hvsim_ept_info *info)
 	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_ept_get_info);
 
 /* The errno an access to the page of @entry gets, 0 if it may go on. */
 static int hvsim_ept_access_check(const void *entry, bool write)
@@ -905,6 +907,7 @@ int hvsim_ept_mem(struct hvsim_mem *mem, struct iov_iter *iter)
 	kfree(bounce);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_ept_mem);
 
 /**
  * hvsim_ept_mmio() - a guest MMIO access that hits the VM's memory

@@ -131,6 +131,7 @@ void hvsim_event(struct hvsim_vm *vm, const char *fmt, ...)
 	vsnprintf(e->text, sizeof(e->text), fmt, args);
 	va_end(args);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_event);
 
 /**
  * hvsim_events_get() - read a slot's event log (HVSIM_IOCTL_GET_EVENTS)
@@ -180,3 +181,4 @@ int hvsim_events_get(struct hvsim_events *req, struct hvsim_event *out)
 	req->count = n;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_events_get);

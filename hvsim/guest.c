@@ -61,6 +61,7 @@ u64 hvsim_io_mask(u32 size)
 {
 	return size >= 8 ? ~0ULL : BIT_ULL(size * 8) - 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_io_mask);
 
 /**
  * hvsim_io_check() - validate an access's fields
@@ -101,6 +102,7 @@ int hvsim_io_check(const struct hvsim_io *io)
 		return -EINVAL;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_io_check);
 
 /**
  * struct hvsim_access - one access in progress
@@ -480,6 +482,7 @@ release_access:
 	hvsim_access_count(ret);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_guest_io);
 
 /**
  * hvsim_guest_notify() - NOTIFY_REQUEST_FINISH for a vCPU
@@ -806,3 +809,4 @@ free_loop:
 	kfree(l);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_guest_loop);

@@ -16,6 +16,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <kunit/visibility.h>
 
 struct file;
 struct hvsim_ept;

@@ -105,6 +105,7 @@ static long hvsim_hypercall_run(unsigned int index, unsigned long param1,
 		return -ENOTTY;
 	return fn(param1, param2);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_hypercall);
 
 /* Account a call made with interrupts off that took @ns. */
 static void hvsim_irqs_off_account(unsigned int index, u64 ns)
@@ -209,6 +210,7 @@ int hvsim_fault_set(const struct hvsim_fault *fault)
 
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_fault_set);
 
 /**
  * hvsim_faults_clear() - disarm every fault (HVSIM_IOCTL_CLEAR_FAULTS)
@@ -240,6 +242,7 @@ void hvsim_stats_get(struct hvsim_stats *stats)
 	stats->upcalls = atomic64_read(&hvsim_upcall.raised);
 	hvsim_guest_stats_get(stats);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_stats_get);
 
 /**
  * hvsim_gpa_to_hva() - map Service VM memory the hypervisor accesses

@@ -23,6 +23,7 @@
 #include "hvsim.h"
 
 unsigned int hvsim_max_vms = 8;
+EXPORT_SYMBOL_IF_KUNIT(hvsim_max_vms);
 module_param_named(max_vms, hvsim_max_vms, uint, 0444);
 MODULE_PARM_DESC(max_vms, "VM slots including the Service VM's (2-64, default 8)");
 

@@ -26,7 +26,9 @@
 #define HVSIM_CX_STATES_MAX	8
 
 unsigned int hvsim_px_states;
+EXPORT_SYMBOL_IF_KUNIT(hvsim_px_states);
 unsigned int hvsim_cx_states = 3;
+EXPORT_SYMBOL_IF_KUNIT(hvsim_cx_states);
 
 static int hvsim_px_states_set(const char *val, const struct kernel_param *kp)
 {
@@ -192,6 +194,7 @@ VISIBLE_IF_KUNIT int hvsim_pm_cpu_online(unsigned int cpu)
 	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_pm_cpu_online);
 
 /* The possible CPU with local APIC id @lapic, or nr_cpu_ids. */
 static unsigned int hvsim_cpu_of_lapic(unsigned long lapic)

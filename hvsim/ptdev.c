@@ -749,3 +749,4 @@ u32 hvsim_ptdev_intr_data(struct hvsim_vm *vm, u64 *buf, u32 cnt)
 	}
 	return 2 * k;
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_ptdev_intr_data);

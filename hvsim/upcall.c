@@ -15,6 +15,7 @@
 
 /* The upcall the backend offers the HSM. */
 struct hvsim_upcall hvsim_upcall = HVSIM_UPCALL_INIT(hvsim_upcall);
+EXPORT_SYMBOL_IF_KUNIT(hvsim_upcall);
 
 /**
  * hvsim_upcall_kick() - raise the upcall on CPU 0
@@ -29,6 +30,7 @@ void hvsim_upcall_kick(void *info)
 	irq_work_queue(&u->work);
 	atomic_dec(&u->kicks);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_upcall_kick);
 
 /**
  * hvsim_upcall_run() - deliver an upcall
@@ -44,6 +46,7 @@ void hvsim_upcall_run(struct irq_work *work)
 	if (handler)
 		handler();
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_upcall_run);
 
 /**
  * hvsim_upcall_set() - install the upcall handler
@@ -56,6 +59,7 @@ void hvsim_upcall_set(struct hvsim_upcall *u, acrn_upcall_fn handler)
 {
 	WRITE_ONCE(u->handler, handler);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_upcall_set);
 
 /**
  * hvsim_upcall_clear() - remove the upcall handler and drain deliveries
@@ -78,6 +82,7 @@ void hvsim_upcall_clear(struct hvsim_upcall *u)
 	synchronize_rcu();
 	irq_work_sync(&u->work);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_upcall_clear);
 
 /**
  * hvsim_upcall_raise() - inject an upcall into the Service VM
@@ -111,3 +116,4 @@ void hvsim_upcall_raise(struct hvsim_upcall *u)
 	if (ret && ret != -EBUSY)
 		irq_work_queue(&u->work);	/* CPU 0 is offline: not lost */
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_upcall_raise);

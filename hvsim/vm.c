@@ -22,8 +22,10 @@
 #include "hvsim.h"
 
 /* The VM table and its lock (see hvsim.h). */
-DEFINE_SPINLOCK(hvsim_vms_lock);
+spinlock_t hvsim_vms_lock = __SPIN_LOCK_UNLOCKED(hvsim_vms_lock);
+EXPORT_SYMBOL_IF_KUNIT(hvsim_vms_lock);
 struct hvsim_vm *hvsim_vms;
+EXPORT_SYMBOL_IF_KUNIT(hvsim_vms);
 
 /* CR0 bits a vCPU may set: PE MP EM TS ET NE WP AM NW CD PG */
 #define HVSIM_CR0_VALID	(0x3fULL | BIT_ULL(16) | BIT_ULL(18) | \
@@ -76,6 +78,7 @@ VISIBLE_IF_KUNIT long hvsim_vm_transition(u32 *state, unsigned long hc,
 		return ACRN_HV_REFUSED;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_vm_transition);
 
 /* The lowest ACRN_IO_REQUEST_MAX CPUs of @pcpu_mask. */
 static u64 hvsim_default_affinity(u64 pcpu_mask)
@@ -110,6 +113,7 @@ VISIBLE_IF_KUNIT long hvsim_affinity_vcpus(u64 affinity, u64 pcpu_mask)
 		return ACRN_HV_REFUSED;
 	return hweight64(affinity);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_affinity_vcpus);
 
 /**
  * hvsim_cr0_cr4_valid() - whether initial CR0/CR4 values are acceptable
@@ -130,6 +134,7 @@ VISIBLE_IF_KUNIT bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4)
 		return false;
 	return !(cr4 & ~HVSIM_CR4_VALID);
 }
+EXPORT_SYMBOL_IF_KUNIT(hvsim_cr0_cr4_valid);
 
 /**
  * hvsim_on_target() - run a hypercall handler on its target VM

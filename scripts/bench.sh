@@ -36,7 +36,7 @@ kver=${kdir#/usr/src/linux-headers-}
 kernel=$(stock_kernel_image 6.12) || die "no stock 6.12 kernel image"
 
 out=$top/.build/bench
-stock_initramfs 6.12 "$top/tests/guest/bench.sh" "$out" hvsimctl bench-io bench-mem
+stock_initramfs --tests 6.12 "$top/tests/guest/bench.sh" "$out" hvsimctl bench-io bench-mem
 
 # Two guest CPUs, on two host cores: the least that makes the wakeups
 # cross-CPU (the simulator raises every upcall on CPU 0; the DM thread,

@@ -57,18 +57,26 @@ stock_kernel_image() {
 	echo "$kernel"
 }
 
-# stock_initramfs SERIES MAIN OUT TOOL...: build the modules against the
-# stock SERIES headers and the tools, then OUT/initramfs.cpio.gz: busybox,
-# tests/guest/init as PID 1 running MAIN, the modules in /lib/acrn and
-# each tools/TOOL in /usr/bin. For `make run` and `make bench`, which boot
-# a stock kernel (stock_kernel_image SERIES).
+# stock_initramfs [--tests] SERIES MAIN OUT TOOL...: build the modules
+# against the stock SERIES headers and the tools, then
+# OUT/initramfs.cpio.gz: busybox, tests/guest/init as PID 1 running MAIN,
+# the modules in /lib/acrn and each tools/TOOL in /usr/bin. For `make run`
+# and `make bench`, which boot a stock kernel (stock_kernel_image SERIES).
+# --tests adds the test module acrn_hsm_test.ko (make bench).
 stock_initramfs() {
-	local series=$1 main=$2 out=$3 top kdir d m t
+	local tests='' mods='acrn_hsm acrn_hvsim' top kdir d m t
+	if [ "$1" = --tests ]; then
+		tests=--tests
+		mods="$mods acrn_hsm_test"
+		shift
+	fi
+	local series=$1 main=$2 out=$3
 	shift 3
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	kdir=$(stock_kdir "$series") || { log "no stock $series headers"; return 1; }
 	log "building the modules for ${kdir#/usr/src/linux-headers-}"
-	"$top/scripts/build-modules.sh" "$kdir" "$top/.build/stock-$series" || return 1
+	# shellcheck disable=SC2086	# $tests: no word or one
+	"$top/scripts/build-modules.sh" $tests "$kdir" "$top/.build/stock-$series" || return 1
 	make -s -C "$top" tools || return 1
 	mkdir -p "$out"
 	{
@@ -79,7 +87,7 @@ stock_initramfs() {
 		echo "file /bin/busybox /bin/busybox 0755"
 		echo "file /init $top/tests/guest/init 0755"
 		echo "file /main $main 0755"
-		for m in acrn_hsm acrn_hvsim; do
+		for m in $mods; do
 			echo "file /lib/acrn/$m.ko $top/.build/stock-$series/$m.ko 0644"
 		done
 		for t; do

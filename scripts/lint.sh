@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 rc=0
 while read -r name kdir; do
 	log "lint: $name ($kdir)"
-	"$top/scripts/build-modules.sh" "$kdir" "$top/.build/$name" W=1 C=2 || rc=1
+	"$top/scripts/build-modules.sh" --tests "$kdir" "$top/.build/$name" W=1 C=2 || rc=1
 done < <(build_targets)
 
 log "lint: checkpatch --strict"

@@ -27,7 +27,7 @@ make -s -j"$(nproc)" tools tests || die "userspace build"
 declare -A pid
 for v in 6.1 6.12; do
 	kdir=$(scripts/kernel.sh "$v" | tail -n1) || die "kernel $v"
-	scripts/build-modules.sh "$kdir" "$top/.build/stress-$v" ||
+	scripts/build-modules.sh --tests "$kdir" "$top/.build/stress-$v" ||
 		die "modules for $v"
 	log "stress: debug-$v, $iters iterations per race"
 	EVENTFD_RACE_ITERS=$iters QEMU_TIMEOUT=2700 \

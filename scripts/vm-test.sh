@@ -3,7 +3,8 @@
 #
 # usage: vm-test.sh LABEL KERNEL_BUILD_DIR MODULE_DIR OUT_DIR
 #
-# Boot a debug kernel with the modules from MODULE_DIR, the e2e programs
+# Boot a debug kernel with the modules from MODULE_DIR (built by
+# scripts/build-modules.sh --tests: the test modules too), the e2e programs
 # from tests/e2e and the tools, run tests/guest/check.sh in it and count
 # the results (scripts/results.py). The last line of output is
 # "LABEL: N passed, N failed". E2E_ONLY="a b" limits the e2e programs to
@@ -23,7 +24,8 @@ spec=$out/initramfs.spec
 	echo "file /bin/busybox /bin/busybox 0755"
 	echo "file /init $top/tests/guest/init 0755"
 	echo "file /main $top/tests/guest/check.sh 0755"
-	for m in acrn_hsm acrn_hvsim; do
+	# The test modules too: MODULE_DIR comes from build-modules.sh --tests.
+	for m in acrn_hsm acrn_hvsim acrn_hsm_test acrn_hsm_kunit acrn_hvsim_kunit; do
 		echo "file /lib/acrn/$m.ko $moddir/$m.ko 0644"
 	done
 	for t in hvsimctl sample-dm; do

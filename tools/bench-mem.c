@@ -10,9 +10,10 @@
  *
  * For each backing (4 KiB pages, 2 MiB hugetlb pages, 1 GiB hugetlb pages
  * when the kernel has one free) the memory is faulted in first, so no row
- * pays for page faults. The floor writes the range to the HSM's debugfs
- * "pin" file, which pins it exactly as SET_MEMSEG does and unpins it. The
- * map row creates a VM and times SET_MEMSEG; the hypervisor's side
+ * pays for page faults. The floor writes the range to the "pin" file of
+ * the test module acrn_hsm_test.ko in debugfs, which pins it exactly as
+ * SET_MEMSEG does and unpins it. The map row creates a VM and times
+ * SET_MEMSEG; the hypervisor's side
  * (ops, batches) comes from the simulator's EPT counters; then it times
  * DESTROY_VM, which unmaps and unpins. 2 MiB hugepages are reserved for
  * their row and given back after it.
@@ -35,7 +36,8 @@
 
 #include "hvsim_ctl.h"
 
-#define PIN_FILE	"/sys/kernel/debug/acrn_hsm/pin"
+/* The test module acrn_hsm_test.ko (tests/kmod/mm.c) */
+#define PIN_FILE	"/sys/kernel/debug/acrn_hsm_test/pin"
 #define HUGE_DIR	"/sys/kernel/mm/hugepages/hugepages-%lukB/%s"
 #define MAX_ROUNDS	15
 #ifndef MAP_HUGE_SHIFT

@@ -55,12 +55,14 @@
  * - e2e_req_value(), e2e_req_set_value(), e2e_req_dir(), e2e_req_size()
  *   and e2e_req_addr() read and write a request whatever its type.
  * - e2e_notify(fd, vcpu) is ACRN_IOCTL_NOTIFY_REQUEST_FINISH.
- * - e2e_kclients(fmt, ...) writes one command to the HSM's debugfs
- *   kclients file; e2e_kclient_get(name, &kc) parses that client's line;
- *   e2e_kname() makes a test client name unique to the process;
- *   e2e_hsm_stat(name) reads a counter of the debugfs stats file;
- *   e2e_debugfs_cmd(file, cmd, answer, size) writes a command to any of
- *   the HSM's debugfs files and reads its answer (gpa, pin).
+ * - e2e_kclients(fmt, ...) writes one command to the test module's
+ *   (acrn_hsm_test.ko) debugfs kclients file; e2e_kclient_get(name, &kc)
+ *   parses that client's line; e2e_kname() makes a test client name
+ *   unique to the process; e2e_hsm_stat(name) reads a counter of the
+ *   HSM's debugfs stats file; e2e_debugfs_cmd(file, cmd, answer, size)
+ *   writes a command to any of the test module's debugfs files and reads
+ *   its answer (gpa, pin). Their VMs are named by a /dev/acrn_hsm file
+ *   descriptor of the calling process (e->hsm).
  */
 #ifndef E2E_H
 #define E2E_H
@@ -474,7 +476,10 @@ static inline int e2e_regs_differ(int hv, unsigned int vmid, unsigned int vcpu,
 /* Where tests/guest/check.sh keeps the modules. */
 #define E2E_MODDIR		"/lib/acrn"
 
+/* acrn_hsm's counters */
 #define E2E_DEBUGFS		"/sys/kernel/debug/acrn_hsm"
+/* The test module acrn_hsm_test's hooks (tests/kmod/) */
+#define E2E_TEST_DEBUGFS	"/sys/kernel/debug/acrn_hsm_test"
 
 /* e2e_async_join(): the call is still blocked. */
 #define E2E_RUNNING		(-1)
@@ -532,18 +537,9 @@ static inline int e2e_sim_reload(const char *params)
 	if (access(E2E_MODDIR "/acrn_hvsim.ko", R_OK))
 		return err;
 	err = EBUSY;
-	/*
-	 * The load would rerun the module's KUnit suites (seconds under
-	 * TCG; check.sh ran them): kernels with a writable
-	 * kunit.filter_glob (6.12, not 6.1) skip them for this load.
-	 */
 	snprintf(cmd, sizeof(cmd),
-		 "exec >/dev/null 2>&1; g=/sys/module/kunit/parameters/filter_glob; "
-		 "o=; if [ -w $g ]; then o=$(cat $g); [ \"$o\" = '(null)' ] && o='*.*'; "
-		 "echo acrn_no_suite >$g; fi; "
-		 "%s && insmod %s/acrn_hvsim.ko %s; r=$?; "
-		 "[ -n \"$o\" ] && echo \"$o\" >$g; exit $r", unload,
-		 E2E_MODDIR, params);
+		 "exec >/dev/null 2>&1; %s && insmod %s/acrn_hvsim.ko %s",
+		 unload, E2E_MODDIR, params);
 	/* A file closed a moment ago may still pin the module briefly. */
 	for (i = 0; system(cmd); i++) {
 		if (i == 30)
@@ -1041,7 +1037,7 @@ static inline int e2e_dm_stop(struct e2e_dm *dm, long ms)
 	return err;
 }
 
-/* --- HSM debugfs test hooks --- */
+/* --- the test module's debugfs hooks (acrn_hsm_test.ko) --- */
 
 /* Test client name "<tag><pid>", unique to the test. */
 static inline void e2e_kname(char *buf, size_t len, const char *tag)
@@ -1050,8 +1046,8 @@ static inline void e2e_kname(char *buf, size_t len, const char *tag)
 }
 
 /*
- * Write command @cmd to debugfs file @name of the HSM and, if @answer is
- * not NULL, read the reply from the same open file into it (NUL
+ * Write command @cmd to debugfs file @name of the test module and, if
+ * @answer is not NULL, read the reply from the same open file into it (NUL
  * terminated, at most @size - 1 bytes): 0 or the errno that failed.
  */
 static inline int e2e_debugfs_cmd(const char *name, const char *cmd,
@@ -1061,7 +1057,7 @@ static inline int e2e_debugfs_cmd(const char *name, const char *cmd,
 	ssize_t n;
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), E2E_DEBUGFS "/%s", name);
+	snprintf(path, sizeof(path), E2E_TEST_DEBUGFS "/%s", name);
 	fd = open(path, (answer ? O_RDWR : O_WRONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
@@ -1081,7 +1077,11 @@ static inline int e2e_debugfs_cmd(const char *name, const char *cmd,
 	return err;
 }
 
-/* Write one command to the kclients file: 0 or the write()'s errno. */
+/*
+ * Write one command to the kclients file: 0 or the write()'s errno. The
+ * VM of "create" is named by a file descriptor of this process on
+ * /dev/acrn_hsm (e->hsm).
+ */
 static inline int e2e_kclients(const char *fmt, ...)
 {
 	char cmd[256];
@@ -1151,7 +1151,7 @@ static inline int e2e_kclient_get(const char *name, struct e2e_kclient *kc)
 	int err = ENOENT;
 	FILE *f;
 
-	f = fopen(E2E_DEBUGFS "/kclients", "re");
+	f = fopen(E2E_TEST_DEBUGFS "/kclients", "re");
 	if (!f)
 		return errno;
 	while (fgets(line, sizeof(line), f)) {

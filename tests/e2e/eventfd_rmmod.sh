@@ -12,11 +12,13 @@
 #
 # The VM set-up and the writers are "eventfd_races rmmod" (forked
 # writers, one "setup" command per cycle on a fifo). Run in the test VM
-# by tests/guest/check.sh, which has loaded both modules; acrn_hsm is
+# by tests/guest/check.sh, which has loaded both modules and the test
+# module acrn_hsm_test (unloaded here, since it pins acrn_hsm); both are
 # loaded again on exit. Output is TAP.
 
 MODDIR=/lib/acrn
 HSM=acrn_hsm
+TEST=acrn_hsm_test
 DIR=$(dirname "$0")
 PROG=$DIR/eventfd_races
 OUT=/tmp/eventfd_rmmod.out
@@ -35,25 +37,19 @@ if [ ! -x "$PROG" ]; then
 	exit 0
 fi
 
-# Each load runs the module's KUnit suites again, seconds under TCG;
-# check.sh has already run them. Kernels whose kunit.filter_glob is
-# writable (6.12; not 6.1) skip them, the others do one cycle (make
-# stress does more).
-GLOB=/sys/module/kunit/parameters/filter_glob
-if [ -w $GLOB ]; then
-	glob=$(cat $GLOB)
-	[ "$glob" = "(null)" ] && glob='*.*'	# unset: every suite
-	echo "acrn_no_suite" >$GLOB
-else
-	glob=
-	CYCLES=1
-fi
 [ -n "${EVENTFD_RACE_ITERS:-}" ] && CYCLES=$((CYCLES * 4))
 
+# acrn_hsm_test uses acrn_hsm's exports: it would keep acrn_hsm loaded.
+reload_test=
+if grep -q "^$TEST " /proc/modules; then
+	rmmod $TEST || { echo "Bail out! cannot unload $TEST"; exit 1; }
+	reload_test=1
+fi
+
 cleanup() {
-	[ -n "$glob" ] && echo "$glob" >$GLOB
 	[ -n "$helper" ] && kill "$helper" 2>/dev/null
 	grep -q "^$HSM " /proc/modules || insmod "$MODDIR/$HSM.ko"
+	[ -n "$reload_test" ] && insmod "$MODDIR/$TEST.ko"
 	rm -f $CMD $ACK
 }
 trap cleanup EXIT

@@ -401,12 +401,12 @@ TEST_F(hsm, notify_kernel_owned)
 	char name[32];
 	int err, first = 0;
 
-	if (access(E2E_DEBUGFS "/kclients", W_OK))
-		SKIP(return, "no " E2E_DEBUGFS "/kclients");
+	if (access(E2E_TEST_DEBUGFS "/kclients", W_OK))
+		SKIP(return, "no " E2E_TEST_DEBUGFS "/kclients");
 	ASSERT_EQ(0, e2e_start_vm(e, "kowned", 1, 0));
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_CREATE_IOREQ_CLIENT));
 	e2e_kname(name, sizeof(name), "kowner");
-	ASSERT_EQ(0, e2e_kclients("create %u %s thread 0x5a5a5a5a", e->cv.vmid, name));
+	ASSERT_EQ(0, e2e_kclients("create %d %s thread 0x5a5a5a5a", e->hsm, name));
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x%x 0x%x", name, PORT, PORT + 3));
 
 	r.e = e;

@@ -435,7 +435,7 @@ static __u64 pio_rd(struct e2e *e, __u64 port, __u32 size)
 
 static bool no_kclients(void)
 {
-	return access(E2E_DEBUGFS "/kclients", W_OK);
+	return access(E2E_TEST_DEBUGFS "/kclients", W_OK);
 }
 
 static unsigned long long kc_count(const char *name, bool writes)
@@ -466,8 +466,8 @@ TEST_F(hsm, kclient_precedence)
 	ASSERT_EQ(0, e2e_dm_start(e, &dm, dm_answer, NULL));
 	e2e_kname(a, sizeof(a), "ka");
 	e2e_kname(b, sizeof(b), "kb");
-	ASSERT_EQ(0, e2e_kclients("create %u %s irq 0xa1a1a1a1", e->cv.vmid, a));
-	ASSERT_EQ(0, e2e_kclients("create %u %s thread 0xb2b2b2b2", e->cv.vmid, b));
+	ASSERT_EQ(0, e2e_kclients("create %d %s irq 0xa1a1a1a1", e->hsm, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %s thread 0xb2b2b2b2", e->hsm, b));
 	/* b's ranges first */
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x180 0x27f", b));
 	ASSERT_EQ(0, e2e_kclients("add %s mmio 0x%llx 0x%llx", b,
@@ -529,8 +529,8 @@ TEST_F(hsm, kclient_moves)
 	ASSERT_EQ(0, e2e_dm_start(e, &dm, dm_answer, NULL));
 	e2e_kname(a, sizeof(a), "ma");
 	e2e_kname(b, sizeof(b), "mb");
-	ASSERT_EQ(0, e2e_kclients("create %u %s thread 0xaaaa", e->cv.vmid, a));
-	ASSERT_EQ(0, e2e_kclients("create %u %s irq 0xbbbb", e->cv.vmid, b));
+	ASSERT_EQ(0, e2e_kclients("create %d %s thread 0xaaaa", e->hsm, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %s irq 0xbbbb", e->hsm, b));
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x200 0x2ff", a));
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x280 0x28f", a));
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x200 0x3ff", b));
@@ -576,7 +576,7 @@ TEST_F(hsm, kclient_takes_pending)
 		SKIP(return, "no kclients in debugfs");
 	ASSERT_EQ(0, e2e_start_vm(e, "kpend", 1, 0));
 	e2e_kname(a, sizeof(a), "pa");
-	ASSERT_EQ(0, e2e_kclients("create %u %s irq 0x77", e->cv.vmid, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %s irq 0x77", e->hsm, a));
 	io = e2e_guest_io_async(e, e->cv.vmid, 0, ACRN_IOREQ_TYPE_MMIO,
 				ACRN_IOREQ_DIR_READ, GPA, 2, 0);
 	ASSERT_NE(NULL, io);
@@ -666,7 +666,7 @@ TEST_F(kmode, requests)
 	ASSERT_EQ(0, e2e_start_vm(e, "kmode", 1, 0));
 	ASSERT_EQ(0, e2e_dm_start(e, &dm, dm_answer, NULL));
 	e2e_kname(a, sizeof(a), "md");
-	ASSERT_EQ(0, e2e_kclients("create %u %s %s 0x123456789abcdef0", e->cv.vmid,
+	ASSERT_EQ(0, e2e_kclients("create %d %s %s 0x123456789abcdef0", e->hsm,
 				  a, variant->mode));
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x%x 0x%x", a, PORT, PORT + 3));
 	ASSERT_EQ(0, e2e_kclients("add %s mmio 0x%llx 0x%llx", a, GPA, GPA + 7));
@@ -713,24 +713,31 @@ TEST_F(hsm, kclient_errors)
 {
 	struct e2e *e = &self->e;
 	char a[16];
+	int nofd;
 
 	if (no_kclients())
 		SKIP(return, "no kclients in debugfs");
 	ASSERT_EQ(0, e2e_create(e, "kerr", 0x1));
 	e2e_kname(a, sizeof(a), "er");
-	EXPECT_EQ(ENOENT, e2e_kclients("create %u %s irq 1", e->info.max_vms, a));
-	EXPECT_EQ(ENOENT, e2e_kclients("create 0 %s irq 1", a));
-	EXPECT_EQ(EINVAL, e2e_kclients("create %u %s bogus 1", e->cv.vmid, a));
-	EXPECT_EQ(EINVAL, e2e_kclients("create %u %s irq", e->cv.vmid, a));
-	EXPECT_EQ(EINVAL, e2e_kclients("create %u %s irq 1 2", e->cv.vmid, a));
-	EXPECT_EQ(EINVAL, e2e_kclients("create %u %s irq zz", e->cv.vmid, a));
-	EXPECT_EQ(EINVAL, e2e_kclients("create %u name_of_16_chars irq 1", e->cv.vmid));
+	/* The VM is named by a /dev/acrn_hsm file of the writer. */
+	nofd = e2e_open_hsm();
+	ASSERT_LE(0, nofd);
+	EXPECT_EQ(ENOENT, e2e_kclients("create %d %s irq 1", nofd, a));	/* no VM */
+	close(nofd);
+	EXPECT_EQ(EBADF, e2e_kclients("create 999 %s irq 1", a));	/* not open */
+	EXPECT_EQ(EBADF, e2e_kclients("create %d %s irq 1", e->hv, a));	/* not the HSM */
+	EXPECT_EQ(EINVAL, e2e_kclients("create -1 %s irq 1", a));
+	EXPECT_EQ(EINVAL, e2e_kclients("create %d %s bogus 1", e->hsm, a));
+	EXPECT_EQ(EINVAL, e2e_kclients("create %d %s irq", e->hsm, a));
+	EXPECT_EQ(EINVAL, e2e_kclients("create %d %s irq 1 2", e->hsm, a));
+	EXPECT_EQ(EINVAL, e2e_kclients("create %d %s irq zz", e->hsm, a));
+	EXPECT_EQ(EINVAL, e2e_kclients("create %d name_of_16_chars irq 1", e->hsm));
 	EXPECT_EQ(EINVAL, e2e_kclients("frobnicate %s", a));
 	EXPECT_EQ(EINVAL, e2e_kclients("add"));
 	EXPECT_EQ(ENOENT, e2e_kclient_get(a, &(struct e2e_kclient){ 0 }));
 
-	ASSERT_EQ(0, e2e_kclients("create %u %s fail 1", e->cv.vmid, a));
-	EXPECT_EQ(EEXIST, e2e_kclients("create %u %s irq 1", e->cv.vmid, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %s fail 1", e->hsm, a));
+	EXPECT_EQ(EEXIST, e2e_kclients("create %d %s irq 1", e->hsm, a));
 	EXPECT_EQ(EINVAL, e2e_kclients("add %s pio 0x20 0x1f", a));
 	EXPECT_EQ(EINVAL, e2e_kclients("add %s port 0x20 0x2f", a));
 	EXPECT_EQ(EINVAL, e2e_kclients("add %s pio 0x20", a));
@@ -759,7 +766,7 @@ TEST_F(hsm, kclient_dead)
 		SKIP(return, "no kclients in debugfs");
 	ASSERT_EQ(0, e2e_start_vm(e, "kdead", 1, 0));
 	e2e_kname(a, sizeof(a), "dd");
-	ASSERT_EQ(0, e2e_kclients("create %u %s thread 0x1", e->cv.vmid, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %s thread 0x1", e->hsm, a));
 	ASSERT_EQ(0, e2e_kclients("add %s pio 0x60 0x64", a));
 	ASSERT_EQ(0, e2e_pio(e, 0, ACRN_IOREQ_DIR_WRITE, 0x60, 1, &v));
 	ASSERT_EQ(0, e2e_kclient_get(a, &kc));
@@ -771,7 +778,7 @@ TEST_F(hsm, kclient_dead)
 	EXPECT_EQ(ENOENT, e2e_kclients("add %s pio 0x70 0x74", a));
 	/* A new VM may well get the same vmid: the dead client is not its. */
 	ASSERT_EQ(0, e2e_start_vm(e, "kdead2", 1, 0));
-	ASSERT_EQ(0, e2e_kclients("create %u %sn irq 0x2", e->cv.vmid, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %sn irq 0x2", e->hsm, a));
 	ASSERT_EQ(0, e2e_kclients("destroy %s", a));
 	EXPECT_EQ(ENOENT, e2e_kclient_get(a, &kc));
 	ASSERT_EQ(0, e2e_kclients("add %sn pio 0x60 0x64", a));
@@ -822,7 +829,7 @@ TEST_F(hsm, mixed_clients)
 	for (i = 0; i < 3; i++) {
 		snprintf(tag, sizeof(tag), "x%u", i);
 		e2e_kname(names[i], sizeof(names[i]), tag);
-		ASSERT_EQ(0, e2e_kclients("create %u %s %s 0x%llx", e->cv.vmid, names[i],
+		ASSERT_EQ(0, e2e_kclients("create %d %s %s 0x%llx", e->hsm, names[i],
 					  modes[i], (unsigned long long)values[i]));
 		if (i == 1)
 			err = e2e_kclients("add %s mmio 0x%llx 0x%llx", names[i],
@@ -919,11 +926,11 @@ TEST_F(hsm, guest_loop)
 	EXPECT_EQ(0ULL, loop.failed);
 	EXPECT_EQ(2UL * vcpus * LOOP_COUNT, e2e_dm_handled(dm));
 
-	if (access(E2E_DEBUGFS "/kclients", W_OK))
+	if (access(E2E_TEST_DEBUGFS "/kclients", W_OK))
 		return;
 	/* The same range through an in-kernel client: the device model sees nothing. */
 	e2e_kname(a, sizeof(a), "lp");
-	ASSERT_EQ(0, e2e_kclients("create %u %s irq 0x9", e->cv.vmid, a));
+	ASSERT_EQ(0, e2e_kclients("create %d %s irq 0x9", e->hsm, a));
 	ASSERT_EQ(0, e2e_kclients("add %s mmio 0x%llx 0x%llx", a, GPA, GPA + 7));
 	loop.io.direction = ACRN_IOREQ_DIR_WRITE;
 	loop.flags = HVSIM_LOOP_VARY_VALUE;

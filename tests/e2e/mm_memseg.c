@@ -883,7 +883,7 @@ TEST_F(mm, mmio)
 		char answer[64];
 
 		EXPECT_EQ(EFAULT, mm_kernel(answer, sizeof(answer),
-					    "read %u 0xc0000000 1", e->cv.vmid));
+					    "read %d 0xc0000000 1", e->hsm));
 	}
 	EXPECT_EQ(ENOENT, mm_iomem(e->hsm, ACRN_IOCTL_UNSET_MEMSEG,
 				   0xc0000000ULL, 0, 0x1000));
@@ -948,7 +948,7 @@ TEST_F(mm, reset_keeps)
 	EXPECT_EQ(2, mm_mapped(e->hv, e->cv.vmid));
 }
 
-/* The kernel's own access to guest RAM (acrn_vm_gpa_*(), via debugfs). */
+/* The kernel's own access to guest RAM (acrn_vm_gpa_*(), via acrn_hsm_test). */
 TEST_F(mm, kernel_access)
 {
 	struct e2e *e = &self->e;
@@ -964,16 +964,16 @@ TEST_F(mm, kernel_access)
 	mm_fill(data, sizeof(data), 11);
 	ASSERT_EQ(0, mm_guest(e->hv, e->cv.vmid, MM_GPA + 0x1fe0, data,
 			      sizeof(data), true, NULL));
-	ASSERT_EQ(0, mm_kernel(answer, sizeof(answer), "read %u 0x%llx 64",
-			       e->cv.vmid, MM_GPA + 0x1fe0));
+	ASSERT_EQ(0, mm_kernel(answer, sizeof(answer), "read %d 0x%llx 64",
+			       e->hsm, MM_GPA + 0x1fe0));
 	mm_hex(want, data, sizeof(data));
 	strcat(want, "\n");
 	EXPECT_STREQ(want, answer);
 	/* kernel writes, guest reads */
 	mm_fill(data, sizeof(data), 12);
 	mm_hex(want, data, sizeof(data));
-	ASSERT_EQ(0, mm_kernel(answer, sizeof(answer), "write %u 0x%llx %s",
-			       e->cv.vmid, MM_GPA + 0x3ff0, want));
+	ASSERT_EQ(0, mm_kernel(answer, sizeof(answer), "write %d 0x%llx %s",
+			       e->hsm, MM_GPA + 0x3ff0, want));
 	EXPECT_STREQ("ok\n", answer);
 	{
 		unsigned char got[64];
@@ -985,19 +985,31 @@ TEST_F(mm, kernel_access)
 	}
 	/* a translated pointer works inside a physically contiguous run */
 	if (huge) {
-		ASSERT_EQ(0, mm_kernel(answer, sizeof(answer), "map %u 0x%llx 64",
-				       e->cv.vmid, MM_GPA + 0x3ff0));
+		ASSERT_EQ(0, mm_kernel(answer, sizeof(answer), "map %d 0x%llx 64",
+				       e->hsm, MM_GPA + 0x3ff0));
 		strcat(want, "\n");
 		EXPECT_STREQ(want, answer);
 	}
 	/* outside guest RAM */
-	EXPECT_EQ(EFAULT, mm_kernel(answer, sizeof(answer), "read %u 0x%llx 32",
-				    e->cv.vmid, MM_GPA + len - 16));
-	EXPECT_EQ(EFAULT, mm_kernel(answer, sizeof(answer), "read %u 0x0 1",
-				    e->cv.vmid));
-	EXPECT_EQ(ENOENT, mm_kernel(answer, sizeof(answer), "read 999 0x0 1"));
-	EXPECT_EQ(EINVAL, mm_kernel(answer, sizeof(answer), "read %u 0x0 0",
-				    e->cv.vmid));
+	EXPECT_EQ(EFAULT, mm_kernel(answer, sizeof(answer), "read %d 0x%llx 32",
+				    e->hsm, MM_GPA + len - 16));
+	EXPECT_EQ(EFAULT, mm_kernel(answer, sizeof(answer), "read %d 0x0 1",
+				    e->hsm));
+	/* the VM is named by a /dev/acrn_hsm file of this process */
+	{
+		int nofd = e2e_open_hsm();
+
+		ASSERT_LE(0, nofd);
+		EXPECT_EQ(ENOENT, mm_kernel(answer, sizeof(answer),
+					    "read %d 0x0 1", nofd));
+		close(nofd);
+	}
+	EXPECT_EQ(EBADF, mm_kernel(answer, sizeof(answer), "read 999 0x0 1"));
+	EXPECT_EQ(EBADF, mm_kernel(answer, sizeof(answer), "read %d 0x0 1",
+				   e->hv));
+	EXPECT_EQ(EINVAL, mm_kernel(answer, sizeof(answer), "read -1 0x0 1"));
+	EXPECT_EQ(EINVAL, mm_kernel(answer, sizeof(answer), "read %d 0x0 0",
+				    e->hsm));
 }
 
 /*

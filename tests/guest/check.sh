@@ -42,8 +42,9 @@ check() {
 	run check "$@"
 }
 
-# kunit <module> <suite...>: load the module (which runs its suites) and
-# collect each suite's KTAP document.
+# kunit <module> <suite...>: load the KUnit module (which runs its
+# suites), collect each suite's KTAP document, and unload it again: the
+# suites run once, and nothing pins the modules under test afterwards.
 kunit() {
 	mod=$1
 	shift
@@ -54,6 +55,7 @@ kunit() {
 		[ -f "$f" ] || rc=1
 		section kunit "$suite" "$rc" "$f"
 	done
+	[ "$rc" = 0 ] && { rmmod "$mod" || fail=1; }
 }
 
 # tap <name> <command...>: a kselftest-style program, TAP on stdout.
@@ -77,9 +79,15 @@ done
 echo 1 >/proc/sys/vm/stat_refresh	# fold the per-CPU counters in
 pins_before=$(awk '/^nr_foll_pin_(acquired|released)/ { print $2 }' /proc/vmstat | tr '\n' ' ')
 
-kunit acrn_hsm acrn_hsm acrn_hsm_ioreq acrn_hsm_mm acrn_hsm_gpa acrn_hsm_dev \
-	acrn_hsm_eventfd
-kunit acrn_hvsim acrn_hvsim acrn_hvsim_ept acrn_hvsim_intr acrn_hvsim_ptdev
+# The modules under test first, then their KUnit modules (which need
+# them), then the debugfs test hooks the e2e programs use.
+check modules-load sh -c \
+	"insmod $MODDIR/acrn_hsm.ko && insmod $MODDIR/acrn_hvsim.ko"
+kunit acrn_hsm_kunit acrn_hsm acrn_hsm_ioreq acrn_hsm_mm acrn_hsm_gpa \
+	acrn_hsm_dev acrn_hsm_eventfd
+kunit acrn_hvsim_kunit acrn_hvsim acrn_hvsim_ept acrn_hvsim_intr \
+	acrn_hvsim_ptdev
+check test-module-load insmod "$MODDIR/acrn_hsm_test.ko"
 
 for t in /tests/*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
@@ -100,7 +108,7 @@ irqs_off_ok() {
 check irqs-off irqs_off_ok
 
 check modules-unload sh -c \
-	"rmmod acrn_hsm && rmmod acrn_hvsim && ! grep -q '^acrn_' /proc/modules"
+	"rmmod acrn_hsm_test && rmmod acrn_hsm && rmmod acrn_hvsim && ! grep -q '^acrn_' /proc/modules"
 
 # Every page pinned by the tests must have been unpinned.
 pins_balanced() {

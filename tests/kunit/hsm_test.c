@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of acrn_hsm's pure helpers: argument validation tables and
- * the hypervisor errno mapping. They use no module state, so they behave
- * the same whether KUnit runs them before module_init (6.1) or after.
+ * the hypervisor errno mapping. They use no module state (and run from
+ * acrn_hsm_kunit.ko, after acrn_hsm's module_init, on every kernel).
  */
 
 #include <kunit/test.h>

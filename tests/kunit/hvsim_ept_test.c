@@ -6,10 +6,10 @@
  * keeps it, destroy drops it), and the guest's memory accesses through
  * it (HVSIM_IOCTL_GUEST_MEM, MMIO to memory).
  *
- * Like hvsim_test.c they do not depend on module_init having run: the
- * suite allocates the VM table itself if it has not. The tests play the
- * Service VM: they build batches in their own kmalloc memory and hand
- * the hypercall its physical address, as the HSM does.
+ * Like hvsim_test.c they run on the simulator's VM table, after its
+ * module_init (hvsim_kunit.h). The tests play the Service VM: they build
+ * batches in their own kmalloc memory and hand the hypercall its
+ * physical address, as the HSM does.
  */
 
 #include <kunit/test.h>
@@ -894,7 +894,6 @@ static struct kunit_case hvsim_ept_test_cases[] = {
 static struct kunit_suite hvsim_ept_test_suite = {
 	.name = "acrn_hvsim_ept",
 	.suite_init = hvsim_kunit_suite_init,
-	.suite_exit = hvsim_kunit_suite_exit,
 	.exit = hvsim_ept_test_exit,
 	.test_cases = hvsim_ept_test_cases,
 };

@@ -7,11 +7,11 @@
  * SOS_REMOVE_CPU, which VM states each accepts, the exact event texts,
  * and the log ring (wrap, dropped count, since filter, reset at create).
  *
- * Like hvsim_test.c they do not depend on module_init having run: the
- * suite allocates the VM table, event logs included, if it has not. The
- * tests play the Service VM: they create a VM of their own with the
- * hypercall functions and hand the hypercalls physical addresses of
- * their own kmalloc memory, as the HSM does.
+ * Like hvsim_test.c they run on the simulator's VM table, event logs
+ * included, after its module_init (hvsim_kunit.h). The tests play the
+ * Service VM: they create a VM of their own with the hypercall functions
+ * and hand the hypercalls physical addresses of their own kmalloc memory,
+ * as the HSM does.
  */
 
 #include <kunit/test.h>
@@ -531,7 +531,8 @@ static void hvsim_test_pm_params(struct kunit *test)
 		{ "cx_states", "x", -EINVAL, &hvsim_cx_states, 0 },
 	};
 	const struct kernel_param *kp = NULL;
-	struct module *mod = THIS_MODULE;
+	/* acrn_hvsim's own parameters, not this test module's */
+	struct module *mod = acrn_hvsim_backend.owner;
 	unsigned int i, j;
 	int ret;
 
@@ -938,7 +939,6 @@ static struct kunit_case hvsim_intr_test_cases[] = {
 static struct kunit_suite hvsim_intr_test_suite = {
 	.name = "acrn_hvsim_intr",
 	.suite_init = hvsim_kunit_suite_init,
-	.suite_exit = hvsim_kunit_suite_exit,
 	.init = hvsim_intr_test_init,
 	.exit = hvsim_intr_test_exit,
 	.test_cases = hvsim_intr_test_cases,

@@ -2,9 +2,10 @@
 /*
  * Shared by the simulator's KUnit suites: the VM table they run on.
  *
- * KUnit may run a module's suites before its module_init (6.1) or after
- * it (6.12). Before, there is no table yet: the suite makes one of its
- * own, if the module parameters are sane, and frees it when it ends.
+ * The suites live in acrn_hvsim_kunit.ko, which needs acrn_hvsim.ko's
+ * exports: the kernel loads it only once acrn_hvsim.ko is live (a module
+ * still in its init cannot be referenced), so the suites always run on
+ * the simulator's own table, after its module_init, on every kernel.
  */
 #ifndef __ACRN_HVSIM_KUNIT_H
 #define __ACRN_HVSIM_KUNIT_H
@@ -13,27 +14,9 @@
 
 #include "../../hvsim/hvsim.h"
 
-/* The suite made the table (one per suite file; suites run one at a time). */
-static bool hvsim_kunit_own_table;
-
 static int hvsim_kunit_suite_init(struct kunit_suite *suite)
 {
-	if (hvsim_vms)
-		return 0;
-	if (hvsim_max_vms < 2 || hvsim_max_vms > HVSIM_MAX_VMS_LIMIT ||
-	    !hvsim_pcpus || hvsim_pcpus > HVSIM_PCPUS_LIMIT)
-		return 0;
-	if (hvsim_vms_init())
-		return -ENOMEM;
-	hvsim_kunit_own_table = true;
-	return 0;
-}
-
-static void hvsim_kunit_suite_exit(struct kunit_suite *suite)
-{
-	if (hvsim_kunit_own_table)
-		hvsim_vms_exit();
-	hvsim_kunit_own_table = false;
+	return hvsim_vms ? 0 : -ENODEV;
 }
 
 #endif /* __ACRN_HVSIM_KUNIT_H */

@@ -12,7 +12,8 @@
  * step the runner checks the rule all the hypercalls share: a refused
  * call changes neither VM's device state and logs nothing; an accepted
  * one logs exactly one event, in its target's slot. Like the other
- * simulator suites they do not depend on module_init having run.
+ * simulator suites they run after acrn_hvsim's module_init
+ * (hvsim_kunit.h).
  */
 
 #include <kunit/test.h>
@@ -1109,7 +1110,6 @@ static struct kunit_case hvsim_ptdev_test_cases[] = {
 static struct kunit_suite hvsim_ptdev_test_suite = {
 	.name = "acrn_hvsim_ptdev",
 	.suite_init = hvsim_kunit_suite_init,
-	.suite_exit = hvsim_kunit_suite_exit,
 	.exit = hvsim_ptdev_test_exit,
 	.test_cases = hvsim_ptdev_test_cases,
 };

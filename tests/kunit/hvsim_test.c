@@ -4,14 +4,13 @@
  * vCPU counts from cpu_affinity, CR0/CR4 checks, upcall delivery, and the
  * guest's I/O accesses through the I/O request slots.
  *
- * They do not depend on module_init having run (6.1 runs a module's
- * suites before it, 6.12 after): the upcall tests use upcall instances
- * of their own, never the one the HSM may have installed its handler on,
- * and the guest tests use the VM table, which the suite allocates itself
- * if module_init has not. The guest tests play the Service VM: they
- * create a VM with the hypercall functions, give it a page of their own
- * as I/O request page, and complete its requests from their own upcall
- * handler, in hard-IRQ context as the HSM does.
+ * They run in acrn_hvsim_kunit.ko, always after acrn_hvsim's module_init
+ * (hvsim_kunit.h): the upcall tests use upcall instances of their own,
+ * never the one the HSM may have installed its handler on, and the guest
+ * tests use the simulator's VM table. The guest tests play the Service
+ * VM: they create a VM with the hypercall functions, give it a page of
+ * their own as I/O request page, and complete its requests from their
+ * own upcall handler, in hard-IRQ context as the HSM does.
  */
 
 #include <kunit/test.h>
@@ -888,7 +887,6 @@ static struct kunit_case hvsim_test_cases[] = {
 static struct kunit_suite hvsim_test_suite = {
 	.name = "acrn_hvsim",
 	.suite_init = hvsim_kunit_suite_init,
-	.suite_exit = hvsim_kunit_suite_exit,
 	.exit = hvsim_test_exit,
 	.test_cases = hvsim_test_cases,
 };

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: kernel access to guest memory, for the tests and make bench.
+ * acrn_hsm_test.ko: kernel access to guest memory, for the tests and
+ * make bench.
  *
- * /sys/kernel/debug/acrn_hsm/gpa
+ * /sys/kernel/debug/acrn_hsm_test/gpa
  *	write one command, then read its answer from the same open file:
- *	  read <vmid> <gpa> <len>     acrn_vm_gpa_read(); answer: hex bytes
- *	  write <vmid> <gpa> <hex>    acrn_vm_gpa_write(); answer: "ok"
- *	  map <vmid> <gpa> <len>      acrn_vm_gpa_map(), then read through
- *				      the pointer; answer: hex bytes
+ *	  read <fd> <gpa> <len>     acrn_vm_gpa_read(); answer: hex bytes
+ *	  write <fd> <gpa> <hex>    acrn_vm_gpa_write(); answer: "ok"
+ *	  map <fd> <gpa> <len>      acrn_vm_gpa_map(), then read through
+ *				    the pointer; answer: hex bytes
+ *	<fd>: the writer's file descriptor on /dev/acrn_hsm whose VM is
+ *	meant (EBADF if it is not one, ENOENT if that file has no VM).
  *	A failing command fails the write with its errno.
- * /sys/kernel/debug/acrn_hsm/pin
+ * /sys/kernel/debug/acrn_hsm_test/pin
  *	write "<uaddr> <len>": pin the writer's memory there as SET_MEMSEG
  *	would and unpin it again (the floor under SET_MEMSEG's cost);
  *	answer: "runs <n>", the physically contiguous runs found.
@@ -21,11 +24,13 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "acrn_drv.h"
+#include "hsm_test.h"
 
 #define ACRN_DBG_GPA_MAX	4096
 /* A write command with ACRN_DBG_GPA_MAX bytes of hex, and some room. */
@@ -49,7 +54,7 @@ struct acrn_dbg_gpa {
 	bool	map;
 };
 
-/* Runs under acrn_vm_list_lock (acrn_ioreq_vm_call()), so @vm stays listed. */
+/* Runs under acrn_vm_file_call(), so @vm cannot be torn down meanwhile. */
 static int acrn_dbg_gpa_run(struct acrn_vm *vm, void *arg)
 {
 	struct acrn_dbg_gpa *g = arg;
@@ -71,14 +76,14 @@ static int acrn_dbg_gpa_cmd(char *cmd, char *answer)
 {
 	struct acrn_dbg_gpa g = { };
 	char *args[5] = { };
-	int n = 0, ret;
-	u16 vmid;
+	int n = 0, fd, ret;
 
 	while (cmd && n < ARRAY_SIZE(args))
 		args[n++] = strsep(&cmd, " ");
 	if (n != 4 || cmd)
 		return -EINVAL;
-	if (kstrtou16(args[1], 0, &vmid) || kstrtou64(args[2], 0, &g.gpa))
+	if (kstrtoint(args[1], 0, &fd) || fd < 0 ||
+	    kstrtou64(args[2], 0, &g.gpa))
 		return -EINVAL;
 
 	if (!strcmp(args[0], "write")) {
@@ -104,7 +109,7 @@ static int acrn_dbg_gpa_cmd(char *cmd, char *answer)
 		goto free_data;
 	}
 
-	ret = acrn_ioreq_vm_call(vmid, acrn_dbg_gpa_run, &g);
+	ret = acrn_test_vm_call(fd, acrn_dbg_gpa_run, &g);
 	if (ret)
 		goto free_data;
 	if (g.write) {
@@ -168,6 +173,29 @@ static const struct file_operations acrn_dbg_gpa_fops = {
 	.llseek		= default_llseek,
 };
 
+/*
+ * Pin [@uaddr, +@len) of the current process as SET_MEMSEG would, then
+ * unpin it: the floor under SET_MEMSEG's cost. @runs gets the number of
+ * physically contiguous runs found.
+ */
+static int acrn_dbg_pin_probe(u64 uaddr, u64 len, unsigned long *runs)
+{
+	struct acrn_memseg seg = { .attr = ACRN_MEM_ACCESS_RWX, .len = len };
+	u64 last;
+	int ret;
+
+	if (!len || !PAGE_ALIGNED(uaddr) || !PAGE_ALIGNED(len) ||
+	    check_add_overflow(uaddr, len - 1, &last))
+		return -EINVAL;
+	ret = acrn_mm_pin(&seg, uaddr);
+	if (ret)
+		return ret;
+	*runs = seg.nr_runs;
+	acrn_mm_unpin(&seg, 0, seg.nr_runs);
+	kvfree(seg.runs);
+	return 0;
+}
+
 static ssize_t acrn_dbg_pin_write(struct file *file, const char __user *ubuf,
 				  size_t len, loff_t *ppos)
 {
@@ -189,7 +217,7 @@ static ssize_t acrn_dbg_pin_write(struct file *file, const char __user *ubuf,
 
 	answer[0] = '\0';
 	*ppos = 0;
-	ret = acrn_mm_pin_probe(uaddr, size, &runs);
+	ret = acrn_dbg_pin_probe(uaddr, size, &runs);
 	if (ret)
 		return ret;
 	snprintf(answer, ACRN_DBG_GPA_ANSWER_MAX, "runs %lu\n", runs);
@@ -206,12 +234,12 @@ static const struct file_operations acrn_dbg_pin_fops = {
 };
 
 /**
- * acrn_debugfs_mm_init() - create the guest memory files
- * @dir: The acrn_hsm debugfs directory.
+ * acrn_test_mm_init() - create the guest memory files
+ * @dir: The acrn_hsm_test debugfs directory.
  *
  * Context: Process context (module init).
  */
-void acrn_debugfs_mm_init(struct dentry *dir)
+void acrn_test_mm_init(struct dentry *dir)
 {
 	debugfs_create_file("gpa", 0600, dir, NULL, &acrn_dbg_gpa_fops);
 	debugfs_create_file("pin", 0600, dir, NULL, &acrn_dbg_pin_fops);
