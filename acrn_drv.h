@@ -15,6 +15,7 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "hypercall.h"
 
@@ -148,6 +149,8 @@ struct acrn_memseg {
  *		running (and for good once the VM is destroyed: its vmid may
  *		already name another VM): completions are held, not
  *		published, and the upcall skips the VM (ioreq.c).
+ * @ioreq_quiesce_wq: NOTIFY and CLEAR_VM_IOREQ wait here for
+ *		@ioreq_quiesce to drop to 0.
  * @mm_lock:	Serialises changes to the VM's guest memory: protects
  *		writes to @memsegs and @mm_kept, and @nr_memsegs.
  * @memsegs:	Guest memory segments by guest physical range (RCU mode:
@@ -201,6 +204,7 @@ struct acrn_vm {
 	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
 	u32				pci_conf_addr;
 	unsigned int			ioreq_quiesce;
+	wait_queue_head_t		ioreq_quiesce_wq;
 
 	struct mutex			mm_lock;	/* see above */
 	struct maple_tree		memsegs;

@@ -32,10 +32,13 @@
  * vm.c makes them with no lock held, between acrn_ioreq_quiesce() and
  * acrn_ioreq_resume() (refused), acrn_ioreq_reset_done() (reset) or
  * nothing (destroyed: the VM stays quiesced). While the VM is quiesced
- * the upcall skips it and completions only update the kernel's record:
- * the slot is held (&acrn_ioreq_slot.held), not written to the page and
- * not notified, so nothing reaches a slot the hypervisor is freeing or a
- * vmid that may already name another VM. A refusal publishes the held
+ * the upcall skips it, NOTIFY and CLEAR_VM_IOREQ wait for the hypervisor's
+ * answer (the device model must find COMPLETE in the page when they
+ * return), and other completions (deferred handlers, a client's
+ * destruction) only update the kernel's record: the slot is held
+ * (&acrn_ioreq_slot.held), not written to the page and not notified,
+ * so nothing reaches a slot the hypervisor is freeing or a vmid that may
+ * already name another VM. A refusal publishes the held
  * slots; a reset or destroy drops them, the hypervisor having freed every
  * slot itself.
  *
@@ -404,6 +407,24 @@ void acrn_ioreq_client_work(struct work_struct *work)
 	spin_unlock_irq(&vm->ioreq_lock);
 }
 
+/*
+ * Take the VM's ioreq_lock for an ioctl that completes requests, once no
+ * reset quiesces the VM: when NOTIFY or CLEAR_VM_IOREQ returns, the
+ * device model must find the slots COMPLETE in the page, or it would
+ * emulate them again. Only a reset can be in flight here: DESTROY_VM
+ * excludes every other ioctl of the file.
+ */
+static void acrn_ioreq_lock_unquiesced(struct acrn_vm *vm)
+	__acquires(&vm->ioreq_lock)
+{
+	spin_lock_irq(&vm->ioreq_lock);
+	while (vm->ioreq_quiesce) {
+		spin_unlock_irq(&vm->ioreq_lock);
+		wait_event(vm->ioreq_quiesce_wq, !READ_ONCE(vm->ioreq_quiesce));
+		spin_lock_irq(&vm->ioreq_lock);
+	}
+}
+
 /**
  * acrn_ioreq_notify() - NOTIFY_REQUEST_FINISH: the device model is done
  * @vm: The VM.
@@ -418,19 +439,18 @@ void acrn_ioreq_client_work(struct work_struct *work)
  */
 int acrn_ioreq_notify(struct acrn_vm *vm, const struct acrn_ioreq_notify *n)
 {
-	unsigned long flags;
 	u32 vcpu = n->vcpu;
 	int ret = -EINVAL;
 
 	if (n->reserved || vcpu >= vm->vcpu_num)
 		return -EINVAL;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	acrn_ioreq_lock_unquiesced(vm);
 	if (vm->default_client && vm->slots[vcpu].owner == vm->default_client) {
 		acrn_ioreq_complete(vm, vcpu, false);
 		ret = 0;
 	}
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irq(&vm->ioreq_lock);
 
 	return ret;
 }
@@ -450,10 +470,9 @@ EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_notify);
 void acrn_ioreq_clear(struct acrn_vm *vm)
 {
 	struct acrn_io_request_buffer *buf = vm->ioreq_buf;
-	unsigned long flags;
 	unsigned int i;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	acrn_ioreq_lock_unquiesced(vm);
 	for (i = 0; i < vm->vcpu_num; i++) {
 		if (!vm->slots[i].owner) {
 			/* As in dispatch: the request body after PENDING. */
@@ -465,7 +484,7 @@ void acrn_ioreq_clear(struct acrn_vm *vm)
 		}
 		acrn_ioreq_complete_unhandled(vm, i);
 	}
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irq(&vm->ioreq_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_clear);
 
@@ -525,6 +544,7 @@ void acrn_ioreq_resume(struct acrn_vm *vm)
 	acrn_ioreq_dispatch_locked(vm, &budget);
 unlock:
 	spin_unlock_irq(&vm->ioreq_lock);
+	wake_up_all(&vm->ioreq_quiesce_wq);
 }
 
 /**
@@ -554,6 +574,7 @@ void acrn_ioreq_reset_done(struct acrn_vm *vm)
 	vm->pci_conf_addr = 0;
 	vm->ioreq_quiesce--;
 	spin_unlock_irq(&vm->ioreq_lock);
+	wake_up_all(&vm->ioreq_quiesce_wq);
 }
 
 /* VMs */
@@ -567,6 +588,7 @@ void acrn_ioreq_reset_done(struct acrn_vm *vm)
 void acrn_ioreq_vm_init(struct acrn_vm *vm)
 {
 	spin_lock_init(&vm->ioreq_lock);
+	init_waitqueue_head(&vm->ioreq_quiesce_wq);
 	INIT_LIST_HEAD(&vm->clients);
 	INIT_LIST_HEAD(&vm->list);
 }
