@@ -57,7 +57,7 @@ enum acrn_ioreq_held {
  *	     shared page may change under us at any time; everything the
  *	     kernel decides is decided on this copy.
  *
- * Protected by &acrn_vm.ioreq_lock.
+ * Protected by &acrn_vm.ioreq.lock.
  */
 struct acrn_ioreq_slot {
 	struct acrn_ioreq_client	*owner;
@@ -88,7 +88,7 @@ struct acrn_mm_run {
  * @nr_runs:   Entries in @runs.
  * @runs:      Where the pages are, in guest order; one hypervisor op each.
  * @max_runs:  Room in @runs while the segment is being set up.
- * @kept:      Entry in &acrn_vm.mm_kept when the segment failed but the
+ * @kept:      Entry in &acrn_vm.mm.kept when the segment failed but the
  *	       hypervisor may still map runs [@keep_from, @keep_to).
  * @keep_from: See @kept.
  * @keep_to:   See @kept.
@@ -96,8 +96,8 @@ struct acrn_mm_run {
  *	       pages (a reference from mmgrab()), or NULL.
  * @charged:   Pages charged to @mm and not given back yet.
  *
- * Fixed once the segment is in &acrn_vm.memsegs, where readers find it
- * under RCU; @charged changes under &acrn_vm.mm_lock as pages are
+ * Fixed once the segment is in &acrn_vm.mm.segs, where readers find it
+ * under RCU; @charged changes under &acrn_vm.mm.lock as pages are
  * unpinned.
  */
 struct acrn_memseg {
@@ -125,105 +125,143 @@ struct acrn_memseg {
 #define ACRN_MM_MAX_MEMSEGS	1024
 
 /**
- * struct acrn_vm - a User VM as the HSM sees it
- * @hv:		Backend the VM lives in; the VM holds a reference on it.
- * @vmid:	Id the hypervisor gave the VM, ACRN_INVALID_VMID until then.
- * @vcpu_num:	Number of vCPUs, 1 to ACRN_IO_REQUEST_MAX.
- * @ioreq_page:	Pinned user page holding the shared I/O request buffer.
- * @ioreq_buf:	Kernel view of @ioreq_page.
- * @orphan_node: Entry in the list of VMs the hypervisor refused to destroy
- *		when their file was closed (vm.c, under acrn_vm_orphans_lock).
- * @list:	Entry in the list of VMs the upcall dispatches for (ioreq.c,
- *		written under acrn_vm_list_lock, read under RCU).
- * @listed:	@list is linked (under acrn_vm_list_lock).
- * @ioreq_lock:	Taken with interrupts off (the upcall handler takes it in
- *		hard-IRQ context). Protects @clients, @default_client,
- *		@slots, @pci_conf_addr, @ioreq_quiesce, every client's pending bitmap and
- *		range list, and all writes the kernel makes to the shared
- *		page's state fields.
- * @clients:	In-kernel clients, oldest first (oldest wins on overlap).
+ * struct acrn_vm_ioreq - a VM's I/O request state (ioreq.c, ioreq_client.c)
+ * @lock:	    Taken with interrupts off (the upcall handler takes it in
+ *		    hard-IRQ context). Protects @clients, @default_client,
+ *		    @slots, @pci_conf_addr, @quiesce, every client's pending
+ *		    bitmap and range list, and all writes the kernel makes to
+ *		    the shared page's state fields.
+ * @page:	    Pinned user page holding the shared I/O request buffer
+ *		    (vm.c pins and registers it).
+ * @buf:	    Kernel view of @page.
+ * @list:	    Entry in the list of VMs the upcall dispatches for
+ *		    (written under acrn_vm_list_lock, read under RCU).
+ * @listed:	    @list is linked (under acrn_vm_list_lock).
+ * @clients:	    In-kernel clients, oldest first (oldest wins on overlap).
  * @default_client: The device model's client, or NULL.
- * @slots:	Kernel-private state of the I/O request slots.
- * @pci_conf_addr: Last value the guest wrote to port 0xCF8.
- * @ioreq_quiesce: Non-zero while a reset or destroy hypercall may be
- *		running (and for good once the VM is destroyed: its vmid may
- *		already name another VM): completions are held, not
- *		published, and the upcall skips the VM (ioreq.c).
- * @ioreq_quiesce_wq: NOTIFY and CLEAR_VM_IOREQ wait here for
- *		@ioreq_quiesce to drop to 0.
- * @mm_lock:	Serialises changes to the VM's guest memory: protects
- *		writes to @memsegs and @mm_kept, and @nr_memsegs.
- * @memsegs:	Guest memory segments by guest physical range (RCU mode:
- *		readers need only rcu_read_lock()).
- * @mm_kept:	Failed segments whose pages the hypervisor may still map;
- *		they stay pinned until the VM is destroyed.
- * @nr_memsegs:	Segments in @memsegs and @mm_kept, at most
- *		ACRN_MM_MAX_MEMSEGS.
- * @monitor_lock: Serialises VM_INTR_MONITOR calls; protects
- *		@monitor_page.
- * @monitor_page: Pinned user page the hypervisor last accepted as the
- *		interrupt monitor page, or NULL (intr.c).
- * @inject_lock: Taken with interrupts off, innermost: protects
- *		@inject_quiesce and each irqfd's held flag, and covers MSI
- *		injections from eventfd wakeups (irqfd.c).
- * @inject_quiesce: Non-zero while a destroy hypercall may be running
- *		(and for good once the VM is destroyed): injections from
- *		eventfd wakeups are held (intr.c).
- * @ioeventfds_lock: Serialises ioeventfd assign and deassign; protects
- *		writes to @ioeventfds, @nr_ioeventfds and
- *		@ioeventfd_client.
- * @ioeventfds:	The VM's ioeventfds, oldest first (RCU list: the
- *		request handler reads it under RCU).
- * @nr_ioeventfds: Entries in @ioeventfds.
- * @ioeventfd_client: In-kernel client serving the ioeventfds' ranges,
- *		created with the first ioeventfd, or NULL.
- * @irqfds_lock: Protects @irqfds and @nr_irqfds; held across an irqfd's
- *		set-up, from its wait entry's installation to its
- *		publication.
- * @irqfds:	The VM's irqfds.
- * @nr_irqfds:	Entries in @irqfds.
+ * @slots:	    Kernel-private state of the I/O request slots.
+ * @pci_conf_addr:  Last value the guest wrote to port 0xCF8.
+ * @quiesce:	    Non-zero while a reset or destroy hypercall may be
+ *		    running (and for good once the VM is destroyed: its vmid
+ *		    may already name another VM): completions are held, not
+ *		    published, and the upcall skips the VM.
+ * @quiesce_wq:	    NOTIFY and CLEAR_VM_IOREQ wait here for @quiesce to
+ *		    drop to 0.
  *
- * A VM belongs to the file descriptor that created it. The file's lock
- * (see hsm.c) serialises changes to the VM's life cycle; @hv, @vmid,
- * @vcpu_num, @ioreq_page and @ioreq_buf are fixed between
- * acrn_vm_create() and the VM's destruction.
+ * @page and @buf are fixed between acrn_vm_create() and the VM's
+ * destruction.
+ */
+struct acrn_vm_ioreq {
+	spinlock_t			lock;		/* see above */
+	struct page			*page;
+	struct acrn_io_request_buffer	*buf;
+	struct list_head		list;
+	bool				listed;
+	struct list_head		clients;
+	struct acrn_ioreq_client	*default_client;
+	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
+	u32				pci_conf_addr;
+	unsigned int			quiesce;
+	wait_queue_head_t		quiesce_wq;
+};
+
+/**
+ * struct acrn_vm_mm - a VM's guest memory (mm.c)
+ * @lock:  Serialises changes to the VM's guest memory: protects writes
+ *	   to @segs and @kept, and @count.
+ * @segs:  Guest memory segments by guest physical range (RCU mode:
+ *	   readers need only rcu_read_lock()).
+ * @kept:  Failed segments whose pages the hypervisor may still map; they
+ *	   stay pinned until the VM is destroyed.
+ * @count: Segments in @segs and @kept, at most ACRN_MM_MAX_MEMSEGS.
+ */
+struct acrn_vm_mm {
+	struct mutex		lock;	/* see above */
+	struct maple_tree	segs;
+	struct list_head	kept;
+	unsigned int		count;
+};
+
+/**
+ * struct acrn_vm_intr - a VM's interrupt state (intr.c)
+ * @monitor_lock: Serialises VM_INTR_MONITOR calls; protects
+ *		  @monitor_page.
+ * @monitor_page: Pinned user page the hypervisor last accepted as the
+ *		  interrupt monitor page, or NULL.
+ * @inject_lock:  Taken with interrupts off, innermost: protects @quiesce
+ *		  and each irqfd's held flag, and covers MSI injections from
+ *		  eventfd wakeups (irqfd.c).
+ * @quiesce:	  Non-zero while a destroy hypercall may be running (and for
+ *		  good once the VM is destroyed): injections from eventfd
+ *		  wakeups are held.
+ */
+struct acrn_vm_intr {
+	struct mutex		monitor_lock;	/* see above */
+	struct page		*monitor_page;
+	spinlock_t		inject_lock;	/* see above */
+	unsigned int		quiesce;
+};
+
+/**
+ * struct acrn_vm_ioeventfds - a VM's ioeventfds (ioeventfd.c)
+ * @lock:   Serialises assign and deassign; protects writes to @list,
+ *	    @count and @client.
+ * @list:   The ioeventfds, oldest first (RCU list: the request handler
+ *	    reads it under RCU).
+ * @count:  Entries in @list.
+ * @client: In-kernel client serving the ioeventfds' ranges, created with
+ *	    the first ioeventfd, or NULL.
+ */
+struct acrn_vm_ioeventfds {
+	struct mutex			lock;	/* see above */
+	struct list_head		list;
+	unsigned int			count;
+	struct acrn_ioreq_client	*client;
+};
+
+/**
+ * struct acrn_vm_irqfds - a VM's irqfds (irqfd.c)
+ * @lock:  Protects @list and @count; held across an irqfd's set-up, from
+ *	   its wait entry's installation to its publication.
+ * @list:  The irqfds.
+ * @count: Entries in @list.
+ */
+struct acrn_vm_irqfds {
+	struct mutex		lock;	/* see above */
+	struct list_head	list;
+	unsigned int		count;
+};
+
+/**
+ * struct acrn_vm - a User VM as the HSM sees it
+ * @hv:		 Backend the VM lives in; the VM holds a reference on it,
+ *		 and every hypercall for the VM goes through it.
+ * @vmid:	 Id the hypervisor gave the VM, ACRN_INVALID_VMID until then.
+ * @vcpu_num:	 Number of vCPUs, 1 to ACRN_IO_REQUEST_MAX.
+ * @orphan_node: Entry in the list of VMs the hypervisor refused to destroy
+ *		 when their file was closed (vm.c, under acrn_vm_orphans_lock).
+ * @ioreq:	 I/O requests: the shared page, clients, slots.
+ * @mm:		 Guest memory.
+ * @intr:	 Interrupt injection and the interrupt monitor page.
+ * @ioeventfd:	 ioeventfds.
+ * @irqfd:	 irqfds.
+ *
+ * Each part is owned by one file and documents its own lock. A VM
+ * belongs to the file descriptor that created it. The file's lock (see
+ * hsm.c) serialises changes to the VM's life cycle (vm.c); @hv, @vmid and
+ * @vcpu_num are fixed between acrn_vm_create() and the VM's destruction.
  */
 struct acrn_vm {
 	const struct acrn_hv_backend	*hv;
 	u16				vmid;
 	u16				vcpu_num;
-	struct page			*ioreq_page;
-	struct acrn_io_request_buffer	*ioreq_buf;
 	struct list_head		orphan_node;
-	struct list_head		list;
-	bool				listed;
 
-	spinlock_t			ioreq_lock;	/* see above */
-	struct list_head		clients;
-	struct acrn_ioreq_client	*default_client;
-	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
-	u32				pci_conf_addr;
-	unsigned int			ioreq_quiesce;
-	wait_queue_head_t		ioreq_quiesce_wq;
-
-	struct mutex			mm_lock;	/* see above */
-	struct maple_tree		memsegs;
-	struct list_head		mm_kept;
-	unsigned int			nr_memsegs;
-
-	struct mutex			monitor_lock;	/* see above */
-	struct page			*monitor_page;
-	spinlock_t			inject_lock;	/* see above */
-	unsigned int			inject_quiesce;
-
-	struct mutex			ioeventfds_lock; /* see above */
-	struct list_head		ioeventfds;
-	unsigned int			nr_ioeventfds;
-	struct acrn_ioreq_client	*ioeventfd_client;
-
-	struct mutex			irqfds_lock;	/* see above */
-	struct list_head		irqfds;
-	unsigned int			nr_irqfds;
+	struct acrn_vm_ioreq		ioreq;
+	struct acrn_vm_mm		mm;
+	struct acrn_vm_intr		intr;
+	struct acrn_vm_ioeventfds	ioeventfd;
+	struct acrn_vm_irqfds		irqfd;
 };
 
 /**
@@ -247,7 +285,7 @@ union acrn_pm_result {
  *	    @req->reqs.mmio_request.value (MMIO).
  *
  * Context: For a client created with ACRN_IOREQ_CLIENT_IRQSAFE, hard-IRQ
- * context with &acrn_vm.ioreq_lock held (it must not sleep nor call the
+ * context with &acrn_vm.ioreq.lock held (it must not sleep nor call the
  * client API), or a worker when the upcall's budget is spent; otherwise
  * always a worker, in process context with no lock held.
  * Return: 0: the request is completed. A negative errno: it is completed

@@ -40,7 +40,7 @@ int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data)
  *	  left unchanged while in use: the hypervisor reads it by physical
  *	  address, and concurrent injections may share it.
  * @held: Set when the MSI is held instead (below); written under
- *	  &acrn_vm.inject_lock only.
+ *	  &acrn_vm.intr.inject_lock only.
  *
  * For eventfd wakeups, which may come at any time, even while the VM is
  * being destroyed. While the destroy hypercall runs (acrn_intr_quiesce())
@@ -48,7 +48,7 @@ int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data)
  * refused to destroy the VM. Once it destroyed it (its vmid may already
  * name another VM), nothing is injected.
  *
- * Context: Any context; takes &acrn_vm.inject_lock.
+ * Context: Any context; takes &acrn_vm.intr.inject_lock.
  * Return: 0; -EAGAIN if held; -EINVAL if the hypervisor refused; another
  * errno from acrn_hv_errno().
  */
@@ -58,13 +58,13 @@ int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
 	unsigned long flags;
 	long ret = -EAGAIN;
 
-	spin_lock_irqsave(&vm->inject_lock, flags);
-	if (vm->inject_quiesce)
+	spin_lock_irqsave(&vm->intr.inject_lock, flags);
+	if (vm->intr.quiesce)
 		*held = true;
 	else
 		ret = acrn_hv_errno(hcall_inject_msi(vm->hv, vm->vmid, __pa(msi)),
 				    -EINVAL);
-	spin_unlock_irqrestore(&vm->inject_lock, flags);
+	spin_unlock_irqrestore(&vm->intr.inject_lock, flags);
 	return ret;
 }
 
@@ -74,19 +74,19 @@ int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
  * @msi:  The MSI.
  * @held: The flag acrn_msi_inject_atomic() set; cleared when injected.
  *
- * Context: Any context; takes &acrn_vm.inject_lock.
+ * Context: Any context; takes &acrn_vm.intr.inject_lock.
  */
 void acrn_msi_inject_held(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
 			  bool *held)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&vm->inject_lock, flags);
-	if (*held && !vm->inject_quiesce) {
+	spin_lock_irqsave(&vm->intr.inject_lock, flags);
+	if (*held && !vm->intr.quiesce) {
 		*held = false;
 		hcall_inject_msi(vm->hv, vm->vmid, __pa(msi));
 	}
-	spin_unlock_irqrestore(&vm->inject_lock, flags);
+	spin_unlock_irqrestore(&vm->intr.inject_lock, flags);
 }
 
 /**
@@ -103,22 +103,22 @@ void acrn_msi_inject_held(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
  */
 void acrn_intr_quiesce(struct acrn_vm *vm)
 {
-	spin_lock_irq(&vm->inject_lock);
-	vm->inject_quiesce++;
-	spin_unlock_irq(&vm->inject_lock);
+	spin_lock_irq(&vm->intr.inject_lock);
+	vm->intr.quiesce++;
+	spin_unlock_irq(&vm->intr.inject_lock);
 }
 
 /**
  * acrn_intr_resume() - the hypervisor refused: inject what was held
  * @vm: The VM, quiesced by acrn_intr_quiesce().
  *
- * Context: Process context; takes the VM's irqfds_lock.
+ * Context: Process context; takes the VM's irqfd.lock.
  */
 void acrn_intr_resume(struct acrn_vm *vm)
 {
-	spin_lock_irq(&vm->inject_lock);
-	vm->inject_quiesce--;
-	spin_unlock_irq(&vm->inject_lock);
+	spin_lock_irq(&vm->intr.inject_lock);
+	vm->intr.quiesce--;
+	spin_unlock_irq(&vm->intr.inject_lock);
 	acrn_irqfd_replay(vm);
 }
 
@@ -169,7 +169,7 @@ int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops)
  * If the hypervisor refuses, the new page is unpinned and the previous
  * one kept.
  *
- * Context: Process context; takes &acrn_vm.monitor_lock.
+ * Context: Process context; takes &acrn_vm.intr.monitor_lock.
  * Return: 0; -EINVAL for an unaligned address or a command the
  * hypervisor refused; -EFAULT if the page cannot be pinned for writing;
  * another errno from acrn_hv_errno().
@@ -185,16 +185,16 @@ int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr)
 	if (ret != 1)
 		return ret < 0 ? ret : -EFAULT;
 
-	mutex_lock(&vm->monitor_lock);
+	mutex_lock(&vm->intr.monitor_lock);
 	ret = acrn_hv_errno(hcall_vm_intr_monitor(vm->hv, vm->vmid, page_to_phys(page)),
 			    -EINVAL);
 	if (ret) {
 		old = page;
 	} else {
-		old = vm->monitor_page;
-		vm->monitor_page = page;
+		old = vm->intr.monitor_page;
+		vm->intr.monitor_page = page;
 	}
-	mutex_unlock(&vm->monitor_lock);
+	mutex_unlock(&vm->intr.monitor_lock);
 
 	if (old)
 		unpin_user_page(old);
@@ -209,8 +209,8 @@ int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr)
  */
 void acrn_intr_vm_init(struct acrn_vm *vm)
 {
-	mutex_init(&vm->monitor_lock);
-	spin_lock_init(&vm->inject_lock);
+	mutex_init(&vm->intr.monitor_lock);
+	spin_lock_init(&vm->intr.inject_lock);
 }
 
 /**
@@ -221,8 +221,8 @@ void acrn_intr_vm_init(struct acrn_vm *vm)
  */
 void acrn_intr_vm_free(struct acrn_vm *vm)
 {
-	if (vm->monitor_page)
-		unpin_user_page(vm->monitor_page);
-	vm->monitor_page = NULL;
-	mutex_destroy(&vm->monitor_lock);
+	if (vm->intr.monitor_page)
+		unpin_user_page(vm->intr.monitor_page);
+	vm->intr.monitor_page = NULL;
+	mutex_destroy(&vm->intr.monitor_lock);
 }

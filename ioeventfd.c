@@ -21,7 +21,7 @@
  *     (upstream ACRN drops it): a write the device model cannot see is
  *     lost device state. A VM without a device model client drops it.
  *
- * Locking: the VM's ioeventfds_lock (mutex) serialises assign and
+ * Locking: the VM's ioeventfd.lock (mutex) serialises assign and
  * deassign; the handler walks the list under RCU, so an entry is freed
  * one grace period after it was unlinked.
  */
@@ -50,7 +50,7 @@
 
 /**
  * struct acrn_ioeventfd_entry - one assigned ioeventfd
- * @node:     Entry in &acrn_vm.ioeventfds.
+ * @node:     Entry in &acrn_vm.ioeventfd.list.
  * @eventfd:  The eventfd (a reference).
  * @addr:     First address.
  * @data:     Value a write must carry, unless @wildcard.
@@ -169,7 +169,7 @@ static int acrn_ioeventfd_handle(struct acrn_ioreq_client *client,
 	}
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(p, &vm->ioeventfds, node) {
+	list_for_each_entry_rcu(p, &vm->ioeventfd.list, node) {
 		if (!acrn_ioeventfd_match(p->type, p->addr, p->len,
 					  p->wildcard, p->data, req))
 			continue;
@@ -191,8 +191,8 @@ static bool acrn_ioeventfd_conflict(struct acrn_vm *vm,
 {
 	struct acrn_ioeventfd_entry *p;
 
-	lockdep_assert_held(&vm->ioeventfds_lock);
-	list_for_each_entry(p, &vm->ioeventfds, node) {
+	lockdep_assert_held(&vm->ioeventfd.lock);
+	list_for_each_entry(p, &vm->ioeventfd.list, node) {
 		if (p->eventfd == new->eventfd && p->type == new->type &&
 		    p->addr == new->addr &&
 		    (p->wildcard || new->wildcard || p->data == new->data))
@@ -228,8 +228,8 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 	p->wildcard = !(args->flags & ACRN_IOEVENTFD_FLAG_DATAMATCH);
 	p->data = p->wildcard ? 0 : args->data;
 
-	mutex_lock(&vm->ioeventfds_lock);
-	if (vm->nr_ioeventfds >= ACRN_IOEVENTFD_MAX) {
+	mutex_lock(&vm->ioeventfd.lock);
+	if (vm->ioeventfd.count >= ACRN_IOEVENTFD_MAX) {
 		ret = -ENOSPC;
 		goto unlock;
 	}
@@ -237,7 +237,7 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 		ret = -EEXIST;
 		goto unlock;
 	}
-	client = vm->ioeventfd_client;
+	client = vm->ioeventfd.client;
 	if (!client) {
 		client = acrn_ioreq_client_create(vm, "ioeventfd",
 						  acrn_ioeventfd_handle, vm,
@@ -246,26 +246,26 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 			ret = PTR_ERR(client);
 			goto unlock;
 		}
-		vm->ioeventfd_client = client;
+		vm->ioeventfd.client = client;
 	}
 
 	/* Findable before its range routes anything to the handler. */
-	list_add_tail_rcu(&p->node, &vm->ioeventfds);
+	list_add_tail_rcu(&p->node, &vm->ioeventfd.list);
 	ret = acrn_ioreq_range_add(client, p->type, p->addr,
 				   p->addr + p->len - 1);
 	if (ret)
 		goto unlink;
-	vm->nr_ioeventfds++;
-	mutex_unlock(&vm->ioeventfds_lock);
+	vm->ioeventfd.count++;
+	mutex_unlock(&vm->ioeventfd.lock);
 	return 0;
 
 unlink:
 	list_del_rcu(&p->node);
-	mutex_unlock(&vm->ioeventfds_lock);
+	mutex_unlock(&vm->ioeventfd.lock);
 	synchronize_rcu();
 	goto put_eventfd;
 unlock:
-	mutex_unlock(&vm->ioeventfds_lock);
+	mutex_unlock(&vm->ioeventfd.lock);
 put_eventfd:
 	eventfd_ctx_put(p->eventfd);
 free_entry:
@@ -285,8 +285,8 @@ acrn_ioeventfd_find(struct acrn_vm *vm, struct eventfd_ctx *eventfd,
 	u32 type = acrn_ioeventfd_type(args);
 	struct acrn_ioeventfd_entry *p, *first = NULL;
 
-	lockdep_assert_held(&vm->ioeventfds_lock);
-	list_for_each_entry(p, &vm->ioeventfds, node) {
+	lockdep_assert_held(&vm->ioeventfd.lock);
+	list_for_each_entry(p, &vm->ioeventfd.list, node) {
 		if (p->eventfd != eventfd)
 			continue;
 		if (p->type == type && p->addr == args->addr &&
@@ -309,15 +309,15 @@ static int acrn_ioeventfd_deassign(struct acrn_vm *vm,
 	if (IS_ERR(eventfd))
 		return PTR_ERR(eventfd);
 
-	mutex_lock(&vm->ioeventfds_lock);
+	mutex_lock(&vm->ioeventfd.lock);
 	p = acrn_ioeventfd_find(vm, eventfd, args);
 	if (p) {
-		acrn_ioreq_range_del(vm->ioeventfd_client, p->type, p->addr,
+		acrn_ioreq_range_del(vm->ioeventfd.client, p->type, p->addr,
 				     p->addr + p->len - 1);
 		list_del_rcu(&p->node);
-		vm->nr_ioeventfds--;
+		vm->ioeventfd.count--;
 	}
-	mutex_unlock(&vm->ioeventfds_lock);
+	mutex_unlock(&vm->ioeventfd.lock);
 	eventfd_ctx_put(eventfd);
 	if (!p)
 		return 0;
@@ -367,8 +367,8 @@ int acrn_ioeventfd_config(struct acrn_vm *vm, const struct acrn_ioeventfd *args)
  */
 void acrn_ioeventfd_vm_init(struct acrn_vm *vm)
 {
-	mutex_init(&vm->ioeventfds_lock);
-	INIT_LIST_HEAD(&vm->ioeventfds);
+	mutex_init(&vm->ioeventfd.lock);
+	INIT_LIST_HEAD(&vm->ioeventfd.list);
 }
 
 /**
@@ -381,17 +381,17 @@ void acrn_ioeventfd_vm_deinit(struct acrn_vm *vm)
 {
 	struct acrn_ioeventfd_entry *p, *next;
 
-	mutex_lock(&vm->ioeventfds_lock);
+	mutex_lock(&vm->ioeventfd.lock);
 	/* On return its handler is not running and will not run again. */
-	if (vm->ioeventfd_client) {
-		acrn_ioreq_client_destroy(vm->ioeventfd_client);
-		vm->ioeventfd_client = NULL;
+	if (vm->ioeventfd.client) {
+		acrn_ioreq_client_destroy(vm->ioeventfd.client);
+		vm->ioeventfd.client = NULL;
 	}
-	list_for_each_entry_safe(p, next, &vm->ioeventfds, node) {
+	list_for_each_entry_safe(p, next, &vm->ioeventfd.list, node) {
 		list_del(&p->node);
 		eventfd_ctx_put(p->eventfd);
 		kfree(p);
 	}
-	vm->nr_ioeventfds = 0;
-	mutex_unlock(&vm->ioeventfds_lock);
+	vm->ioeventfd.count = 0;
+	mutex_unlock(&vm->ioeventfd.lock);
 }

@@ -11,7 +11,7 @@
  * The whole request path runs in the upcall interrupt, in hard-IRQ
  * context on CPU 0, with no thread in between:
  *
- *   upcall -> for each VM (RCU list), under its ioreq_lock:
+ *   upcall -> for each VM (RCU list), under its ioreq.lock:
  *     for each slot < vcpu_num the kernel has not handed out yet and
  *     that reads PENDING (acquire): snapshot it, then
  *       - invalid request (type, size, direction, address): complete it;
@@ -49,12 +49,12 @@
  *
  * The device model can write anything into the shared page at any time.
  * The kernel keeps its own record of which slot it handed to which
- * client (&acrn_vm.slots) and decides everything on snapshots; it never
+ * client (&acrn_vm.ioreq.slots) and decides everything on snapshots; it never
  * indexes, loops or trusts based on the page's content.
  *
  * Locking: acrn_vm_list_lock (mutex) orders VM list changes and the
  * upcall handler's installation; the handler reads the list under RCU.
- * Each VM's ioreq_lock (spinlock, interrupts off) covers the rest. Which
+ * Each VM's ioreq.lock (spinlock, interrupts off) covers the rest. Which
  * client serves a request is ioreq_client.c's business, decoding and the
  * PCI combiner ioreq_decode.c's. The handler runs in hard IRQ, so this
  * path is not usable on PREEMPT_RT (Kconfig).
@@ -93,11 +93,11 @@ static struct workqueue_struct *acrn_ioreq_wq;
 static void acrn_ioreq_publish(struct acrn_vm *vm, unsigned int i,
 			       bool value_from_kernel)
 {
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[i];
-	struct acrn_ioreq_slot *s = &vm->slots[i];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[i];
+	struct acrn_ioreq_slot *s = &vm->ioreq.slots[i];
 	long ret;
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 
 	if (value_from_kernel && acrn_ioreq_is_read(&s->req)) {
 		if (s->req.type == ACRN_IOREQ_TYPE_MMIO ||
@@ -128,15 +128,15 @@ static void acrn_ioreq_publish(struct acrn_vm *vm, unsigned int i,
 static void acrn_ioreq_complete(struct acrn_vm *vm, unsigned int i,
 				bool value_from_kernel)
 {
-	struct acrn_ioreq_slot *s = &vm->slots[i];
+	struct acrn_ioreq_slot *s = &vm->ioreq.slots[i];
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 
 	if (s->owner) {
 		__clear_bit(i, &s->owner->pending);
 		s->owner = NULL;
 	}
-	if (vm->ioreq_quiesce) {
+	if (vm->ioreq.quiesce) {
 		s->held = value_from_kernel ? ACRN_IOREQ_HELD_KERNEL_VALUE :
 					      ACRN_IOREQ_HELD_DM_VALUE;
 		return;
@@ -151,11 +151,11 @@ static void acrn_ioreq_complete(struct acrn_vm *vm, unsigned int i,
  *
  * Reads return all ones.
  *
- * Context: Any context, with &acrn_vm.ioreq_lock held.
+ * Context: Any context, with &acrn_vm.ioreq.lock held.
  */
 void acrn_ioreq_complete_unhandled(struct acrn_vm *vm, unsigned int i)
 {
-	acrn_ioreq_set_read_value(&vm->slots[i].req, ~0ULL);
+	acrn_ioreq_set_read_value(&vm->ioreq.slots[i].req, ~0ULL);
 	acrn_ioreq_stat_inc(kernel_completed);
 	acrn_ioreq_complete(vm, i, true);
 }
@@ -171,17 +171,17 @@ static struct acrn_ioreq_client *
 acrn_ioreq_handle_inline(struct acrn_ioreq_client *client, unsigned int i)
 {
 	struct acrn_vm *vm = client->vm;
-	struct acrn_io_request *req = &vm->slots[i].req;
+	struct acrn_io_request *req = &vm->ioreq.slots[i].req;
 	int ret;
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 	ret = client->handler(client, req);
 	if (ret == ACRN_IOREQ_DEFER)
 		return client;
 	if (ret == ACRN_IOREQ_PASS) {
 		acrn_ioreq_stat_inc(kernel_passed);
-		if (vm->default_client)
-			return vm->default_client;
+		if (vm->ioreq.default_client)
+			return vm->ioreq.default_client;
 		acrn_ioreq_complete_unhandled(vm, i);
 		return NULL;
 	}
@@ -197,11 +197,11 @@ static void acrn_ioreq_hand_out(struct acrn_vm *vm, unsigned int i,
 				struct acrn_ioreq_client *client,
 				bool converted, int *budget)
 {
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[i];
-	struct acrn_ioreq_slot *s = &vm->slots[i];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[i];
+	struct acrn_ioreq_slot *s = &vm->ioreq.slots[i];
 	bool in_kernel = client->handler;
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 	if (in_kernel && (client->flags & ACRN_IOREQ_CLIENT_IRQSAFE) &&
 	    *budget > 0) {
 		(*budget)--;
@@ -239,12 +239,12 @@ static void acrn_ioreq_hand_out(struct acrn_vm *vm, unsigned int i,
 static void acrn_ioreq_dispatch_slot(struct acrn_vm *vm, unsigned int i,
 				     int *budget)
 {
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[i];
-	struct acrn_ioreq_slot *s = &vm->slots[i];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[i];
+	struct acrn_ioreq_slot *s = &vm->ioreq.slots[i];
 	struct acrn_ioreq_client *client;
 	int pci;
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 
 	/* Everything the hypervisor wrote before PENDING, once. */
 	memcpy(&s->req, slot, offsetof(struct acrn_io_request, reserved1));
@@ -261,7 +261,7 @@ static void acrn_ioreq_dispatch_slot(struct acrn_vm *vm, unsigned int i,
 		return;
 	}
 
-	pci = acrn_ioreq_pci_cfg(&vm->pci_conf_addr, &s->req);
+	pci = acrn_ioreq_pci_cfg(&vm->ioreq.pci_conf_addr, &s->req);
 	if (pci == ACRN_PCI_CFG_DONE) {
 		acrn_ioreq_stat_inc(requests);
 		acrn_ioreq_stat_inc(kernel_completed);
@@ -280,15 +280,15 @@ static void acrn_ioreq_dispatch_slot(struct acrn_vm *vm, unsigned int i,
 /* One pass over the VM's slots. */
 static void acrn_ioreq_dispatch_locked(struct acrn_vm *vm, int *budget)
 {
-	struct acrn_io_request_buffer *buf = vm->ioreq_buf;
+	struct acrn_io_request_buffer *buf = vm->ioreq.buf;
 	unsigned int i;
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 	/* Picked up by acrn_ioreq_resume() if the hypervisor refuses. */
-	if (vm->ioreq_quiesce)
+	if (vm->ioreq.quiesce)
 		return;
 	for (i = 0; i < vm->vcpu_num; i++) {
-		if (vm->slots[i].owner)
+		if (vm->ioreq.slots[i].owner)
 			continue;
 		/* Pairs with the hypervisor's barrier before PENDING. */
 		if (smp_load_acquire(&buf->req_slot[i].processed) !=
@@ -311,9 +311,9 @@ void acrn_ioreq_dispatch(struct acrn_vm *vm)
 	int budget = ACRN_IOREQ_INLINE_BUDGET;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
 	acrn_ioreq_dispatch_locked(vm, &budget);
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_dispatch);
 
@@ -325,10 +325,10 @@ static void acrn_ioreq_upcall(void)
 
 	acrn_ioreq_stat_inc(upcalls);
 	rcu_read_lock();
-	list_for_each_entry_rcu(vm, &acrn_vm_list, list) {
-		spin_lock(&vm->ioreq_lock);
+	list_for_each_entry_rcu(vm, &acrn_vm_list, ioreq.list) {
+		spin_lock(&vm->ioreq.lock);
 		acrn_ioreq_dispatch_locked(vm, &budget);
-		spin_unlock(&vm->ioreq_lock);
+		spin_unlock(&vm->ioreq.lock);
 	}
 	rcu_read_unlock();
 }
@@ -343,9 +343,9 @@ static void acrn_ioreq_to_dm(struct acrn_vm *vm, unsigned int i)
 {
 	int budget = 0;
 
-	lockdep_assert_held(&vm->ioreq_lock);
-	if (vm->default_client)
-		acrn_ioreq_hand_out(vm, i, vm->default_client, true, &budget);
+	lockdep_assert_held(&vm->ioreq.lock);
+	if (vm->ioreq.default_client)
+		acrn_ioreq_hand_out(vm, i, vm->ioreq.default_client, true, &budget);
 	else
 		acrn_ioreq_complete_unhandled(vm, i);
 }
@@ -353,13 +353,13 @@ static void acrn_ioreq_to_dm(struct acrn_vm *vm, unsigned int i)
 /* A deferred handler passed slot @i on (ACRN_IOREQ_PASS). */
 static void acrn_ioreq_pass_on(struct acrn_vm *vm, unsigned int i)
 {
-	struct acrn_ioreq_slot *s = &vm->slots[i];
+	struct acrn_ioreq_slot *s = &vm->ioreq.slots[i];
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 	acrn_ioreq_stat_inc(kernel_passed);
 	__clear_bit(i, &s->owner->pending);
 	s->owner = NULL;
-	if (vm->ioreq_quiesce)
+	if (vm->ioreq.quiesce)
 		s->held = ACRN_IOREQ_HELD_PASS;
 	else
 		acrn_ioreq_to_dm(vm, i);
@@ -381,18 +381,18 @@ void acrn_ioreq_client_work(struct work_struct *work)
 	u32 seq;
 	int ret;
 
-	spin_lock_irq(&vm->ioreq_lock);
+	spin_lock_irq(&vm->ioreq.lock);
 	while (client->pending && !client->dead) {
 		i = __ffs(client->pending);
-		*req = vm->slots[i].req;
-		seq = vm->slots[i].seq;
-		spin_unlock_irq(&vm->ioreq_lock);
+		*req = vm->ioreq.slots[i].req;
+		seq = vm->ioreq.slots[i].seq;
+		spin_unlock_irq(&vm->ioreq.lock);
 
 		ret = client->handler(client, req);
 
-		spin_lock_irq(&vm->ioreq_lock);
+		spin_lock_irq(&vm->ioreq.lock);
 		/* CLEAR_VM_IOREQ or a reset may have taken the slot meanwhile. */
-		if (vm->slots[i].owner != client || vm->slots[i].seq != seq)
+		if (vm->ioreq.slots[i].owner != client || vm->ioreq.slots[i].seq != seq)
 			continue;
 		if (ret == ACRN_IOREQ_PASS) {
 			acrn_ioreq_pass_on(vm, i);
@@ -400,28 +400,28 @@ void acrn_ioreq_client_work(struct work_struct *work)
 		}
 		if (ret)
 			acrn_ioreq_set_read_value(req, ~0ULL);
-		vm->slots[i].req.reqs = req->reqs;
+		vm->ioreq.slots[i].req.reqs = req->reqs;
 		acrn_ioreq_stat_inc(kernel_deferred);
 		acrn_ioreq_complete(vm, i, true);
 	}
-	spin_unlock_irq(&vm->ioreq_lock);
+	spin_unlock_irq(&vm->ioreq.lock);
 }
 
 /*
- * Take the VM's ioreq_lock for an ioctl that completes requests, once no
+ * Take the VM's ioreq.lock for an ioctl that completes requests, once no
  * reset quiesces the VM: when NOTIFY or CLEAR_VM_IOREQ returns, the
  * device model must find the slots COMPLETE in the page, or it would
  * emulate them again. Only a reset can be in flight here: DESTROY_VM
  * excludes every other ioctl of the file.
  */
 static void acrn_ioreq_lock_unquiesced(struct acrn_vm *vm)
-	__acquires(&vm->ioreq_lock)
+	__acquires(&vm->ioreq.lock)
 {
-	spin_lock_irq(&vm->ioreq_lock);
-	while (vm->ioreq_quiesce) {
-		spin_unlock_irq(&vm->ioreq_lock);
-		wait_event(vm->ioreq_quiesce_wq, !READ_ONCE(vm->ioreq_quiesce));
-		spin_lock_irq(&vm->ioreq_lock);
+	spin_lock_irq(&vm->ioreq.lock);
+	while (vm->ioreq.quiesce) {
+		spin_unlock_irq(&vm->ioreq.lock);
+		wait_event(vm->ioreq.quiesce_wq, !READ_ONCE(vm->ioreq.quiesce));
+		spin_lock_irq(&vm->ioreq.lock);
 	}
 }
 
@@ -446,11 +446,11 @@ int acrn_ioreq_notify(struct acrn_vm *vm, const struct acrn_ioreq_notify *n)
 		return -EINVAL;
 
 	acrn_ioreq_lock_unquiesced(vm);
-	if (vm->default_client && vm->slots[vcpu].owner == vm->default_client) {
+	if (vm->ioreq.default_client && vm->ioreq.slots[vcpu].owner == vm->ioreq.default_client) {
 		acrn_ioreq_complete(vm, vcpu, false);
 		ret = 0;
 	}
-	spin_unlock_irq(&vm->ioreq_lock);
+	spin_unlock_irq(&vm->ioreq.lock);
 
 	return ret;
 }
@@ -469,22 +469,22 @@ EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_notify);
  */
 void acrn_ioreq_clear(struct acrn_vm *vm)
 {
-	struct acrn_io_request_buffer *buf = vm->ioreq_buf;
+	struct acrn_io_request_buffer *buf = vm->ioreq.buf;
 	unsigned int i;
 
 	acrn_ioreq_lock_unquiesced(vm);
 	for (i = 0; i < vm->vcpu_num; i++) {
-		if (!vm->slots[i].owner) {
+		if (!vm->ioreq.slots[i].owner) {
 			/* As in dispatch: the request body after PENDING. */
 			if (smp_load_acquire(&buf->req_slot[i].processed) !=
 			    ACRN_IOREQ_STATE_PENDING)
 				continue;
-			memcpy(&vm->slots[i].req, &buf->req_slot[i],
+			memcpy(&vm->ioreq.slots[i].req, &buf->req_slot[i],
 			       offsetof(struct acrn_io_request, reserved1));
 		}
 		acrn_ioreq_complete_unhandled(vm, i);
 	}
-	spin_unlock_irq(&vm->ioreq_lock);
+	spin_unlock_irq(&vm->ioreq.lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_clear);
 
@@ -502,9 +502,9 @@ EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_clear);
  */
 void acrn_ioreq_quiesce(struct acrn_vm *vm)
 {
-	spin_lock_irq(&vm->ioreq_lock);
-	vm->ioreq_quiesce++;
-	spin_unlock_irq(&vm->ioreq_lock);
+	spin_lock_irq(&vm->ioreq.lock);
+	vm->ioreq.quiesce++;
+	spin_unlock_irq(&vm->ioreq.lock);
 }
 
 /**
@@ -522,11 +522,11 @@ void acrn_ioreq_resume(struct acrn_vm *vm)
 	struct acrn_ioreq_slot *s;
 	unsigned int i;
 
-	spin_lock_irq(&vm->ioreq_lock);
-	if (--vm->ioreq_quiesce)
+	spin_lock_irq(&vm->ioreq.lock);
+	if (--vm->ioreq.quiesce)
 		goto unlock;
 	for (i = 0; i < vm->vcpu_num; i++) {
-		s = &vm->slots[i];
+		s = &vm->ioreq.slots[i];
 		switch (s->held) {
 		case ACRN_IOREQ_HELD_NONE:
 			continue;
@@ -543,8 +543,8 @@ void acrn_ioreq_resume(struct acrn_vm *vm)
 	}
 	acrn_ioreq_dispatch_locked(vm, &budget);
 unlock:
-	spin_unlock_irq(&vm->ioreq_lock);
-	wake_up_all(&vm->ioreq_quiesce_wq);
+	spin_unlock_irq(&vm->ioreq.lock);
+	wake_up_all(&vm->ioreq.quiesce_wq);
 }
 
 /**
@@ -563,18 +563,18 @@ void acrn_ioreq_reset_done(struct acrn_vm *vm)
 	struct acrn_ioreq_slot *s;
 	unsigned int i;
 
-	spin_lock_irq(&vm->ioreq_lock);
+	spin_lock_irq(&vm->ioreq.lock);
 	for (i = 0; i < ACRN_IO_REQUEST_MAX; i++) {
-		s = &vm->slots[i];
+		s = &vm->ioreq.slots[i];
 		if (s->owner)
 			__clear_bit(i, &s->owner->pending);
 		s->owner = NULL;
 		s->held = ACRN_IOREQ_HELD_NONE;
 	}
-	vm->pci_conf_addr = 0;
-	vm->ioreq_quiesce--;
-	spin_unlock_irq(&vm->ioreq_lock);
-	wake_up_all(&vm->ioreq_quiesce_wq);
+	vm->ioreq.pci_conf_addr = 0;
+	vm->ioreq.quiesce--;
+	spin_unlock_irq(&vm->ioreq.lock);
+	wake_up_all(&vm->ioreq.quiesce_wq);
 }
 
 /* VMs */
@@ -587,10 +587,10 @@ void acrn_ioreq_reset_done(struct acrn_vm *vm)
  */
 void acrn_ioreq_vm_init(struct acrn_vm *vm)
 {
-	spin_lock_init(&vm->ioreq_lock);
-	init_waitqueue_head(&vm->ioreq_quiesce_wq);
-	INIT_LIST_HEAD(&vm->clients);
-	INIT_LIST_HEAD(&vm->list);
+	spin_lock_init(&vm->ioreq.lock);
+	init_waitqueue_head(&vm->ioreq.quiesce_wq);
+	INIT_LIST_HEAD(&vm->ioreq.clients);
+	INIT_LIST_HEAD(&vm->ioreq.list);
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_vm_init);
 
@@ -607,8 +607,8 @@ void acrn_ioreq_vm_add(struct acrn_vm *vm)
 	mutex_lock(&acrn_vm_list_lock);
 	if (list_empty(&acrn_vm_list))
 		vm->hv->set_upcall(acrn_ioreq_upcall);
-	list_add_tail_rcu(&vm->list, &acrn_vm_list);
-	vm->listed = true;
+	list_add_tail_rcu(&vm->ioreq.list, &acrn_vm_list);
+	vm->ioreq.listed = true;
 	mutex_unlock(&acrn_vm_list_lock);
 }
 
@@ -624,9 +624,9 @@ void acrn_ioreq_vm_add(struct acrn_vm *vm)
 void acrn_ioreq_vm_remove(struct acrn_vm *vm)
 {
 	mutex_lock(&acrn_vm_list_lock);
-	if (vm->listed) {
-		list_del_rcu(&vm->list);
-		vm->listed = false;
+	if (vm->ioreq.listed) {
+		list_del_rcu(&vm->ioreq.list);
+		vm->ioreq.listed = false;
 		if (list_empty(&acrn_vm_list))
 			vm->hv->clear_upcall();
 		else

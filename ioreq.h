@@ -33,7 +33,7 @@ struct acrn_ioreq_range {
  * @name:    Name, for messages.
  * @vm:	     The VM; valid while the client is not @dead (and until
  *	     acrn_ioreq_client_destroy() returns for in-kernel clients).
- * @node:    Entry in &acrn_vm.clients (in-kernel clients).
+ * @node:    Entry in &acrn_vm.ioreq.clients (in-kernel clients).
  * @ranges:  Ranges served (in-kernel clients).
  * @handler: Request handler (in-kernel clients); NULL for the device
  *	     model's client.
@@ -47,7 +47,7 @@ struct acrn_ioreq_range {
  *	     uses it; the structure is too big and aligned for the stack).
  * @ref:     References: the VM's link, and each ATTACH in progress.
  *
- * @node, @ranges, @pending and @dead are protected by the VM's ioreq_lock.
+ * @node, @ranges, @pending and @dead are protected by the VM's ioreq.lock.
  */
 struct acrn_ioreq_client {
 	char			name[16];

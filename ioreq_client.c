@@ -7,7 +7,7 @@
  * and completing it is the request path's job (ioreq.c).
  *
  * Locking: a client's ranges, pending bitmap and dead flag, and the VM's
- * client list and default client, are protected by the VM's ioreq_lock
+ * client list and default client, are protected by the VM's ioreq.lock
  * (interrupts off). References (&acrn_ioreq_client.ref) keep a client
  * alive for an ATTACH that sleeps without the file lock.
  */
@@ -33,7 +33,7 @@
  * The in-kernel client created first among those with a range holding
  * the whole access, else the device model's client.
  *
- * Context: Any context, with &acrn_vm.ioreq_lock held.
+ * Context: Any context, with &acrn_vm.ioreq.lock held.
  * Return: The client, or NULL if no client serves the request yet.
  */
 struct acrn_ioreq_client *acrn_ioreq_route(struct acrn_vm *vm,
@@ -42,15 +42,15 @@ struct acrn_ioreq_client *acrn_ioreq_route(struct acrn_vm *vm,
 	struct acrn_ioreq_client *client;
 	struct acrn_ioreq_range *range;
 
-	lockdep_assert_held(&vm->ioreq_lock);
-	list_for_each_entry(client, &vm->clients, node) {
+	lockdep_assert_held(&vm->ioreq.lock);
+	list_for_each_entry(client, &vm->ioreq.clients, node) {
 		list_for_each_entry(range, &client->ranges, node) {
 			if (acrn_ioreq_in_range(range->type, range->start,
 						range->end, req))
 				return client;
 		}
 	}
-	return vm->default_client;
+	return vm->ioreq.default_client;
 }
 
 static struct acrn_ioreq_client *acrn_ioreq_client_alloc(struct acrn_vm *vm,
@@ -95,7 +95,7 @@ static void acrn_ioreq_client_flush_locked(struct acrn_ioreq_client *client)
 	struct acrn_vm *vm = client->vm;
 	unsigned int i;
 
-	lockdep_assert_held(&vm->ioreq_lock);
+	lockdep_assert_held(&vm->ioreq.lock);
 	for_each_set_bit(i, &client->pending, ACRN_IO_REQUEST_MAX)
 		acrn_ioreq_complete_unhandled(vm, i);
 }
@@ -119,12 +119,12 @@ int acrn_ioreq_default_client_create(struct acrn_vm *vm)
 	if (!client)
 		return -ENOMEM;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
-	if (vm->default_client)
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
+	if (vm->ioreq.default_client)
 		ret = -EEXIST;
 	else
-		vm->default_client = client;
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+		vm->ioreq.default_client = client;
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 
 	if (ret) {
 		acrn_ioreq_client_put(client);
@@ -150,14 +150,14 @@ int acrn_ioreq_default_client_destroy(struct acrn_vm *vm)
 	struct acrn_ioreq_client *client;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
-	client = vm->default_client;
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
+	client = vm->ioreq.default_client;
 	if (client) {
-		vm->default_client = NULL;
+		vm->ioreq.default_client = NULL;
 		client->dead = true;
 		acrn_ioreq_client_flush_locked(client);
 	}
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 	if (!client)
 		return -ENODEV;
 
@@ -180,11 +180,11 @@ struct acrn_ioreq_client *acrn_ioreq_default_client_get(struct acrn_vm *vm)
 	struct acrn_ioreq_client *client;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
-	client = vm->default_client;
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
+	client = vm->ioreq.default_client;
 	if (client)
 		refcount_inc(&client->ref);
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 
 	return client ?: ERR_PTR(-ENODEV);
 }
@@ -247,9 +247,9 @@ acrn_ioreq_client_create(struct acrn_vm *vm, const char *name,
 	client->priv = priv;
 	client->flags = flags;
 
-	spin_lock_irqsave(&vm->ioreq_lock, irqflags);
-	list_add_tail(&client->node, &vm->clients);
-	spin_unlock_irqrestore(&vm->ioreq_lock, irqflags);
+	spin_lock_irqsave(&vm->ioreq.lock, irqflags);
+	list_add_tail(&client->node, &vm->ioreq.clients);
+	spin_unlock_irqrestore(&vm->ioreq.lock, irqflags);
 
 	return client;
 }
@@ -269,16 +269,16 @@ void acrn_ioreq_client_destroy(struct acrn_ioreq_client *client)
 	struct acrn_vm *vm = client->vm;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
 	client->dead = true;
 	list_del_init(&client->node);
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 
 	cancel_work_sync(&client->work);
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
 	acrn_ioreq_client_flush_locked(client);
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 
 	acrn_ioreq_client_put(client);
 }
@@ -327,9 +327,9 @@ int acrn_ioreq_range_add(struct acrn_ioreq_client *client, u32 type,
 	range->start = start;
 	range->end = end;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
 	list_add_tail(&range->node, &client->ranges);
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 
 	acrn_ioreq_dispatch(vm);
 	return 0;
@@ -355,7 +355,7 @@ int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
 	struct acrn_vm *vm = client->vm;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vm->ioreq_lock, flags);
+	spin_lock_irqsave(&vm->ioreq.lock, flags);
 	list_for_each_entry(range, &client->ranges, node) {
 		if (range->type == type && range->start == start &&
 		    range->end == end) {
@@ -364,7 +364,7 @@ int acrn_ioreq_range_del(struct acrn_ioreq_client *client, u32 type,
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+	spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 
 	kfree(found);
 	return found ? 0 : -ENOENT;
@@ -387,10 +387,10 @@ void acrn_ioreq_vm_deinit(struct acrn_vm *vm)
 
 	acrn_ioreq_default_client_destroy(vm);
 	for (;;) {
-		spin_lock_irqsave(&vm->ioreq_lock, flags);
-		client = list_first_entry_or_null(&vm->clients,
+		spin_lock_irqsave(&vm->ioreq.lock, flags);
+		client = list_first_entry_or_null(&vm->ioreq.clients,
 						  struct acrn_ioreq_client, node);
-		spin_unlock_irqrestore(&vm->ioreq_lock, flags);
+		spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 		if (!client)
 			break;
 		pr_err("VM %u: client %s outlived its owner\n", vm->vmid,

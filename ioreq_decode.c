@@ -5,7 +5,7 @@
  * configuration mechanism #1 combiner (ports 0xCF8 and 0xCFC-0xCFF).
  *
  * Pure functions of their arguments: the request path (ioreq.c) calls
- * them on its private snapshots, under the VM's ioreq_lock, and KUnit
+ * them on its private snapshots, under the VM's ioreq.lock, and KUnit
  * calls them on tables.
  */
 

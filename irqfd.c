@@ -19,12 +19,12 @@
  * (EPOLLHUP, from the wakeup, which cannot sleep). Deassign and the VM's
  * destruction then flush the workqueue, so that on return the eventfd is
  * detached. An irqfd is fully set up before its wait entry is installed,
- * and the VM's irqfds_lock is held from the installation to its
+ * and the VM's irqfd.lock is held from the installation to its
  * publication on the VM's list, so that nothing can end it half-built.
  *
- * Locking: the VM's irqfds_lock (mutex) covers its irqfd list; the
+ * Locking: the VM's irqfd.lock (mutex) covers its irqfd list; the
  * eventfd's wait queue lock covers the wait entry and the count;
- * &acrn_vm.inject_lock orders injections against the VM's destruction:
+ * &acrn_vm.intr.inject_lock orders injections against the VM's destruction:
  * while its hypercall runs they are held, and replayed if it is refused
  * (acrn_irqfd_replay()).
  */
@@ -57,13 +57,13 @@
  * @pending:  Count found in the eventfd when @wait was installed.
  * @poll_err: Why @wait could not be installed, or 0.
  * @shutdown: Unlinks, detaches and frees the irqfd.
- * @node:     Entry in &acrn_vm.irqfds, while assigned.
+ * @node:     Entry in &acrn_vm.irqfd.list, while assigned.
  * @flags:    ACRN_IRQFD_SHUTDOWN.
  * @held:     An injection was held while the VM was quiesced for its
  *	      destroy hypercall (acrn_msi_inject_atomic()); written under
- *	      the VM's inject_lock.
+ *	      the VM's intr.inject_lock.
  *
- * @node is protected by the VM's irqfds_lock; the rest is fixed once
+ * @node is protected by the VM's irqfd.lock; the rest is fixed once
  * @wait is installed.
  */
 struct acrn_irqfd_entry {
@@ -106,12 +106,12 @@ static void acrn_irqfd_shutdown(struct work_struct *work)
 	struct acrn_vm *vm = irqfd->vm;
 	u64 cnt;
 
-	mutex_lock(&vm->irqfds_lock);
+	mutex_lock(&vm->irqfd.lock);
 	if (!list_empty(&irqfd->node)) {
 		list_del_init(&irqfd->node);
-		vm->nr_irqfds--;
+		vm->irqfd.count--;
 	}
-	mutex_unlock(&vm->irqfds_lock);
+	mutex_unlock(&vm->irqfd.lock);
 
 	/* Waits for a wakeup in progress, and drains the count. */
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
@@ -131,9 +131,9 @@ static void acrn_irqfd_unlink(struct acrn_irqfd_entry *irqfd)
 {
 	struct acrn_vm *vm = irqfd->vm;
 
-	lockdep_assert_held(&vm->irqfds_lock);
+	lockdep_assert_held(&vm->irqfd.lock);
 	list_del_init(&irqfd->node);
-	vm->nr_irqfds--;
+	vm->irqfd.count--;
 	acrn_irqfd_end(irqfd);
 }
 
@@ -188,8 +188,8 @@ static bool acrn_irqfd_bound(struct acrn_vm *vm, struct eventfd_ctx *eventfd)
 {
 	struct acrn_irqfd_entry *irqfd;
 
-	lockdep_assert_held(&vm->irqfds_lock);
-	list_for_each_entry(irqfd, &vm->irqfds, node) {
+	lockdep_assert_held(&vm->irqfd.lock);
+	list_for_each_entry(irqfd, &vm->irqfd.list, node) {
 		if (irqfd->eventfd == eventfd)
 			return true;
 	}
@@ -224,8 +224,8 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 		goto put_file;
 	}
 
-	mutex_lock(&vm->irqfds_lock);
-	if (vm->nr_irqfds >= ACRN_IRQFD_MAX) {
+	mutex_lock(&vm->irqfd.lock);
+	if (vm->irqfd.count >= ACRN_IRQFD_MAX) {
 		ret = -ENOSPC;
 		goto unlock;
 	}
@@ -239,16 +239,16 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 		ret = irqfd->poll_err;
 		goto unlock;
 	}
-	list_add_tail(&irqfd->node, &vm->irqfds);
-	vm->nr_irqfds++;
+	list_add_tail(&irqfd->node, &vm->irqfd.list);
+	vm->irqfd.count++;
 	if (irqfd->pending)
 		acrn_msi_inject_atomic(vm, &irqfd->msi, &irqfd->held);
-	mutex_unlock(&vm->irqfds_lock);
+	mutex_unlock(&vm->irqfd.lock);
 	fput(file);
 	return 0;
 
 unlock:
-	mutex_unlock(&vm->irqfds_lock);
+	mutex_unlock(&vm->irqfd.lock);
 	eventfd_ctx_put(irqfd->eventfd);
 put_file:
 	fput(file);
@@ -266,14 +266,14 @@ static int acrn_irqfd_deassign(struct acrn_vm *vm, const struct acrn_irqfd *args
 	if (IS_ERR(eventfd))
 		return PTR_ERR(eventfd);
 
-	mutex_lock(&vm->irqfds_lock);
-	list_for_each_entry(irqfd, &vm->irqfds, node) {
+	mutex_lock(&vm->irqfd.lock);
+	list_for_each_entry(irqfd, &vm->irqfd.list, node) {
 		if (irqfd->eventfd == eventfd) {
 			acrn_irqfd_unlink(irqfd);
 			break;
 		}
 	}
-	mutex_unlock(&vm->irqfds_lock);
+	mutex_unlock(&vm->irqfd.lock);
 	eventfd_ctx_put(eventfd);
 
 	/* Also waits for a shutdown EPOLLHUP queued before we looked. */
@@ -315,24 +315,24 @@ int acrn_irqfd_config(struct acrn_vm *vm, const struct acrn_irqfd *args)
  */
 void acrn_irqfd_vm_init(struct acrn_vm *vm)
 {
-	mutex_init(&vm->irqfds_lock);
-	INIT_LIST_HEAD(&vm->irqfds);
+	mutex_init(&vm->irqfd.lock);
+	INIT_LIST_HEAD(&vm->irqfd.list);
 }
 
 /**
  * acrn_irqfd_replay() - inject the MSIs held while the VM was quiesced
  * @vm: The VM, no longer quiesced (the hypervisor refused to destroy it).
  *
- * Context: Process context; takes the VM's irqfds_lock.
+ * Context: Process context; takes the VM's irqfd.lock.
  */
 void acrn_irqfd_replay(struct acrn_vm *vm)
 {
 	struct acrn_irqfd_entry *irqfd;
 
-	mutex_lock(&vm->irqfds_lock);
-	list_for_each_entry(irqfd, &vm->irqfds, node)
+	mutex_lock(&vm->irqfd.lock);
+	list_for_each_entry(irqfd, &vm->irqfd.list, node)
 		acrn_msi_inject_held(vm, &irqfd->msi, &irqfd->held);
-	mutex_unlock(&vm->irqfds_lock);
+	mutex_unlock(&vm->irqfd.lock);
 }
 
 /**
@@ -348,10 +348,10 @@ void acrn_irqfd_vm_deinit(struct acrn_vm *vm)
 {
 	struct acrn_irqfd_entry *irqfd, *next;
 
-	mutex_lock(&vm->irqfds_lock);
-	list_for_each_entry_safe(irqfd, next, &vm->irqfds, node)
+	mutex_lock(&vm->irqfd.lock);
+	list_for_each_entry_safe(irqfd, next, &vm->irqfd.list, node)
 		acrn_irqfd_unlink(irqfd);
-	mutex_unlock(&vm->irqfds_lock);
+	mutex_unlock(&vm->irqfd.lock);
 
 	flush_workqueue(acrn_irqfd_wq);
 }

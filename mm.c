@@ -644,7 +644,7 @@ static int acrn_mm_unmap(struct acrn_vm *vm, struct acrn_memseg *seg)
 static void acrn_mm_keep(struct acrn_vm *vm, struct acrn_memseg *seg,
 			 unsigned long from, unsigned long to)
 {
-	lockdep_assert_held(&vm->mm_lock);
+	lockdep_assert_held(&vm->mm.lock);
 
 	acrn_mm_unpin(seg, 0, from);
 	acrn_mm_unpin(seg, to, seg->nr_runs);
@@ -656,8 +656,8 @@ static void acrn_mm_keep(struct acrn_vm *vm, struct acrn_memseg *seg,
 		vm->vmid, seg->gpa);
 	seg->keep_from = from;
 	seg->keep_to = to;
-	list_add(&seg->kept, &vm->mm_kept);
-	vm->nr_memsegs++;
+	list_add(&seg->kept, &vm->mm.kept);
+	vm->mm.count++;
 }
 
 /* Whether any segment overlaps [@gpa, @last]. */
@@ -665,8 +665,8 @@ static bool acrn_mm_overlaps(struct acrn_vm *vm, u64 gpa, u64 last)
 {
 	unsigned long index = gpa;
 
-	lockdep_assert_held(&vm->mm_lock);
-	return mt_find(&vm->memsegs, &index, last);
+	lockdep_assert_held(&vm->mm.lock);
+	return mt_find(&vm->mm.segs, &index, last);
 }
 
 /**
@@ -679,7 +679,7 @@ static bool acrn_mm_overlaps(struct acrn_vm *vm, u64 gpa, u64 last)
  * held, except pages the hypervisor refused to give back (logged; they
  * stay pinned until the VM is destroyed).
  *
- * Context: Process context; sleeps. Takes &acrn_vm.mm_lock and, for RAM,
+ * Context: Process context; sleeps. Takes &acrn_vm.mm.lock and, for RAM,
  * the caller's mmap lock.
  * Return: 0; -EINVAL for a bad argument (see acrn_memmap_check()), a
  * PFNMAP range that leaves its mapping or holds ordinary pages, RAM
@@ -712,12 +712,12 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 	seg->len = m->len;
 	INIT_LIST_HEAD(&seg->kept);
 
-	mutex_lock(&vm->mm_lock);
+	mutex_lock(&vm->mm.lock);
 	if (acrn_mm_overlaps(vm, seg->gpa, seg->gpa + seg->len - 1)) {
 		ret = -EEXIST;
 		goto free_seg;
 	}
-	if (vm->nr_memsegs >= ACRN_MM_MAX_MEMSEGS) {
+	if (vm->mm.count >= ACRN_MM_MAX_MEMSEGS) {
 		ret = -ENOSPC;
 		goto free_seg;
 	}
@@ -737,7 +737,7 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 	if (ret)
 		goto release;
 
-	ret = mtree_insert_range(&vm->memsegs, seg->gpa,
+	ret = mtree_insert_range(&vm->mm.segs, seg->gpa,
 				 seg->gpa + seg->len - 1, seg,
 				 GFP_KERNEL_ACCOUNT);
 	if (ret) {
@@ -745,16 +745,16 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 			keep_to = seg->nr_runs;	/* keep it all */
 		goto release;
 	}
-	vm->nr_memsegs++;
-	mutex_unlock(&vm->mm_lock);
+	vm->mm.count++;
+	mutex_unlock(&vm->mm.lock);
 	return 0;
 
 release:
 	acrn_mm_keep(vm, seg, keep_from, keep_to);
-	mutex_unlock(&vm->mm_lock);
+	mutex_unlock(&vm->mm.lock);
 	return ret;
 free_seg:
-	mutex_unlock(&vm->mm_lock);
+	mutex_unlock(&vm->mm.lock);
 	acrn_memseg_free(seg);
 	return ret;
 }
@@ -767,7 +767,7 @@ free_seg:
  *
  * RAM segments cannot be unmapped: they go away with the VM.
  *
- * Context: Process context; sleeps. Takes &acrn_vm.mm_lock.
+ * Context: Process context; sleeps. Takes &acrn_vm.mm.lock.
  * Return: 0; -EINVAL for a bad argument or a RAM segment; -ENOENT if no
  * MMIO segment has exactly that guest range; -EBUSY, -ENODEV, -EIO if
  * the hypervisor refused (the segment stays mapped).
@@ -783,8 +783,8 @@ int acrn_mm_memseg_unset(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 	if (m->type != ACRN_MEMMAP_MMIO)
 		return -EINVAL;
 
-	mutex_lock(&vm->mm_lock);
-	seg = mtree_load(&vm->memsegs, m->user_vm_pa);
+	mutex_lock(&vm->mm.lock);
+	seg = mtree_load(&vm->mm.segs, m->user_vm_pa);
 	if (!seg || seg->type != ACRN_MEMMAP_MMIO || seg->gpa != m->user_vm_pa ||
 	    seg->len != m->len) {
 		ret = -ENOENT;
@@ -793,12 +793,12 @@ int acrn_mm_memseg_unset(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 	ret = acrn_mm_unmap(vm, seg);
 	if (ret)
 		goto unlock;
-	mtree_erase(&vm->memsegs, seg->gpa);
-	vm->nr_memsegs--;
+	mtree_erase(&vm->mm.segs, seg->gpa);
+	vm->mm.count--;
 	synchronize_rcu();		/* acrn_vm_gpa_*() may be looking at it */
 	acrn_memseg_free(seg);
 unlock:
-	mutex_unlock(&vm->mm_lock);
+	mutex_unlock(&vm->mm.lock);
 	return ret;
 }
 
@@ -810,9 +810,9 @@ unlock:
  */
 void acrn_mm_vm_init(struct acrn_vm *vm)
 {
-	mutex_init(&vm->mm_lock);
-	mt_init_flags(&vm->memsegs, MT_FLAGS_USE_RCU);
-	INIT_LIST_HEAD(&vm->mm_kept);
+	mutex_init(&vm->mm.lock);
+	mt_init_flags(&vm->mm.segs, MT_FLAGS_USE_RCU);
+	INIT_LIST_HEAD(&vm->mm.kept);
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_mm_vm_init);
 
@@ -822,27 +822,27 @@ static void acrn_mm_vm_drop(struct acrn_vm *vm, bool release)
 	struct acrn_memseg *seg, *next;
 	unsigned long index = 0;
 
-	mutex_lock(&vm->mm_lock);
+	mutex_lock(&vm->mm.lock);
 	/*
 	 * No reader is left. Leave RCU mode first, as exit_mmap() does:
 	 * destroying a large tree in RCU mode frees its nodes from an RCU
 	 * callback that walks them after they died.
 	 */
-	mt_clear_in_rcu(&vm->memsegs);
-	mt_for_each(&vm->memsegs, seg, index, ULONG_MAX) {
+	mt_clear_in_rcu(&vm->mm.segs);
+	mt_for_each(&vm->mm.segs, seg, index, ULONG_MAX) {
 		if (release)
 			acrn_mm_unpin(seg, 0, seg->nr_runs);
 		acrn_memseg_free(seg);
 	}
-	mtree_destroy(&vm->memsegs);
-	list_for_each_entry_safe(seg, next, &vm->mm_kept, kept) {
+	mtree_destroy(&vm->mm.segs);
+	list_for_each_entry_safe(seg, next, &vm->mm.kept, kept) {
 		if (release)
 			acrn_mm_unpin(seg, seg->keep_from, seg->keep_to);
 		list_del(&seg->kept);
 		acrn_memseg_free(seg);
 	}
-	vm->nr_memsegs = 0;
-	mutex_unlock(&vm->mm_lock);
+	vm->mm.count = 0;
+	mutex_unlock(&vm->mm.lock);
 }
 
 /**
@@ -881,7 +881,7 @@ static bool acrn_mm_gpa_pfn(struct acrn_vm *vm, u64 gpa, unsigned long *pfnp,
 	const struct acrn_memseg *seg;
 	unsigned long page, lo, hi, pfn;
 
-	seg = mtree_load(&vm->memsegs, gpa);
+	seg = mtree_load(&vm->mm.segs, gpa);
 	if (!seg || seg->type != ACRN_MEMMAP_RAM)
 		return false;
 

@@ -125,8 +125,8 @@ static int acrn_vm_ioreq_page_pin(struct acrn_vm *vm, u64 uaddr)
 	if (ret != 1)
 		return ret == -ENOMEM ? ret : -EFAULT;
 
-	vm->ioreq_page = page;
-	vm->ioreq_buf = page_address(page);
+	vm->ioreq.page = page;
+	vm->ioreq.buf = page_address(page);
 	return 0;
 }
 
@@ -149,7 +149,7 @@ static int acrn_vm_ioreq_page_register(struct acrn_vm *vm)
 	page_pa = kmalloc(sizeof(*page_pa), GFP_KERNEL);
 	if (!page_pa)
 		return -ENOMEM;
-	*page_pa = page_to_phys(vm->ioreq_page);
+	*page_pa = page_to_phys(vm->ioreq.page);
 
 	ret = acrn_hv_errno(hcall_set_ioreq_buffer(vm->hv, vm->vmid, virt_to_phys(page_pa)),
 			    -EINVAL);
@@ -166,11 +166,11 @@ static int acrn_vm_ioreq_page_register(struct acrn_vm *vm)
  */
 static void acrn_vm_ioreq_page_unpin(struct acrn_vm *vm)
 {
-	if (!vm->ioreq_page)
+	if (!vm->ioreq.page)
 		return;
-	unpin_user_page(vm->ioreq_page);
-	vm->ioreq_page = NULL;
-	vm->ioreq_buf = NULL;
+	unpin_user_page(vm->ioreq.page);
+	vm->ioreq.page = NULL;
+	vm->ioreq.buf = NULL;
 }
 
 /*

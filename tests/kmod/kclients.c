@@ -148,7 +148,7 @@ static int acrn_dbg_handler(struct acrn_ioreq_client *client,
 
 	if (acrn_dbg_threaded(dc->mode))
 		might_sleep();
-	/* Inline handlers run under the VM's ioreq_lock, interrupts off. */
+	/* Inline handlers run under the VM's ioreq.lock, interrupts off. */
 	if (dc->mode == ACRN_DBG_DEFER && irqs_disabled())
 		return ACRN_IOREQ_DEFER;
 

@@ -236,24 +236,24 @@ static struct acrn_vm *fake_vm_create(struct kunit *test, u16 vcpus)
 	acrn_ioreq_vm_init(vm);
 	vm->vmid = 1;
 	vm->vcpu_num = vcpus;
-	vm->ioreq_page = page;
-	vm->ioreq_buf = page_address(page);
+	vm->ioreq.page = page;
+	vm->ioreq.buf = page_address(page);
 	for (i = 0; i < ACRN_IO_REQUEST_MAX; i++)
-		vm->ioreq_buf->req_slot[i].processed = ACRN_IOREQ_STATE_FREE;
+		vm->ioreq.buf->req_slot[i].processed = ACRN_IOREQ_STATE_FREE;
 	return vm;
 }
 
 static void fake_vm_destroy(struct acrn_vm *vm)
 {
 	acrn_ioreq_vm_deinit(vm);
-	__free_page(vm->ioreq_page);
+	__free_page(vm->ioreq.page);
 }
 
 /* Play the hypervisor: publish a request in slot @vcpu. */
 static void guest_access(struct acrn_vm *vm, unsigned int vcpu, u32 type,
 			 u32 dir, u64 addr, u64 size, u64 value)
 {
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[vcpu];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[vcpu];
 
 	make_req(slot, type, dir, addr, size, value);
 	slot->processed = ACRN_IOREQ_STATE_FREE;
@@ -265,12 +265,12 @@ static void guest_access(struct acrn_vm *vm, unsigned int vcpu, u32 type,
 static u32 slot_state(struct acrn_vm *vm, unsigned int vcpu)
 {
 	/* A completed request's value is read after its state. */
-	return smp_load_acquire(&vm->ioreq_buf->req_slot[vcpu].processed);
+	return smp_load_acquire(&vm->ioreq.buf->req_slot[vcpu].processed);
 }
 
 static u64 slot_value(struct acrn_vm *vm, unsigned int vcpu)
 {
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[vcpu];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[vcpu];
 
 	return slot->type == MMIO ? slot->reqs.mmio_request.value :
 				    slot->reqs.pio_request.value;
@@ -279,7 +279,7 @@ static u64 slot_value(struct acrn_vm *vm, unsigned int vcpu)
 /* The hypervisor frees a completed slot. */
 static void hv_free(struct acrn_vm *vm, unsigned int vcpu)
 {
-	WRITE_ONCE(vm->ioreq_buf->req_slot[vcpu].processed, ACRN_IOREQ_STATE_FREE);
+	WRITE_ONCE(vm->ioreq.buf->req_slot[vcpu].processed, ACRN_IOREQ_STATE_FREE);
 }
 
 static int notify(struct acrn_vm *vm, u32 vcpu)
@@ -293,7 +293,7 @@ static void ioreq_test_default_client(struct kunit *test)
 {
 	struct acrn_vm *vm = fake_vm_create(test, 4);
 	struct acrn_ioreq_notify bad = { .reserved = 1, .vcpu = 0 };
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[1];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[1];
 
 	/* No client yet: the request waits, PENDING. */
 	guest_access(vm, 1, PIO, WR, 0x3f8, 1, 'A');
@@ -322,7 +322,7 @@ static void ioreq_test_default_client(struct kunit *test)
 	/* The device model writing PENDING over a slot it owns changes nothing. */
 	hv_free(vm, 1);
 	guest_access(vm, 2, PIO, RD, 0x3fd, 1, 0);
-	WRITE_ONCE(vm->ioreq_buf->req_slot[2].processed, ACRN_IOREQ_STATE_PENDING);
+	WRITE_ONCE(vm->ioreq.buf->req_slot[2].processed, ACRN_IOREQ_STATE_PENDING);
 	acrn_ioreq_dispatch(vm);
 	KUNIT_EXPECT_EQ(test, notify(vm, 2), 0);
 	KUNIT_EXPECT_EQ(test, notify(vm, 2), -EINVAL);
@@ -459,7 +459,7 @@ static void ioreq_test_failing_handler(struct kunit *test)
 static void ioreq_test_pass_on(struct kunit *test)
 {
 	struct acrn_vm *vm = fake_vm_create(test, 2);
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[1];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[1];
 	struct kclient k;
 
 	kclient_create(test, vm, &k, 0x77, ACRN_IOREQ_PASS);
@@ -494,7 +494,7 @@ static void ioreq_test_pass_on(struct kunit *test)
 static void ioreq_test_pci_dispatch(struct kunit *test)
 {
 	struct acrn_vm *vm = fake_vm_create(test, 1);
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[0];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[0];
 
 	KUNIT_ASSERT_EQ(test, acrn_ioreq_default_client_create(vm), 0);
 
@@ -527,7 +527,7 @@ static void ioreq_test_pci_dispatch(struct kunit *test)
 static void ioreq_test_invalid_and_clear(struct kunit *test)
 {
 	struct acrn_vm *vm = fake_vm_create(test, 4);
-	struct acrn_io_request *slot = &vm->ioreq_buf->req_slot[3];
+	struct acrn_io_request *slot = &vm->ioreq.buf->req_slot[3];
 
 	KUNIT_ASSERT_EQ(test, acrn_ioreq_default_client_create(vm), 0);
 
@@ -568,8 +568,8 @@ static void ioreq_test_invalid_and_clear(struct kunit *test)
 	hv_free(vm, 3);
 
 	/* Slots past vcpu_num are never looked at. */
-	make_req(&vm->ioreq_buf->req_slot[5], PIO, RD, 0x60, 1, 0);
-	vm->ioreq_buf->req_slot[5].processed = ACRN_IOREQ_STATE_PENDING;
+	make_req(&vm->ioreq.buf->req_slot[5], PIO, RD, 0x60, 1, 0);
+	vm->ioreq.buf->req_slot[5].processed = ACRN_IOREQ_STATE_PENDING;
 	acrn_ioreq_dispatch(vm);
 	KUNIT_EXPECT_EQ(test, slot_state(vm, 5), ACRN_IOREQ_STATE_PENDING);
 	KUNIT_EXPECT_EQ(test, notify(vm, 5), -EINVAL);

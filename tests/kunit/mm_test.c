@@ -169,7 +169,7 @@ static struct acrn_memseg *mm_seg(struct kunit *test, u32 type, u64 gpa,
 static void mm_insert(struct kunit *test, struct acrn_vm *vm,
 		      struct acrn_memseg *seg)
 {
-	KUNIT_ASSERT_EQ(test, mtree_insert_range(&vm->memsegs, seg->gpa,
+	KUNIT_ASSERT_EQ(test, mtree_insert_range(&vm->mm.segs, seg->gpa,
 						 seg->gpa + seg->len - 1, seg,
 						 GFP_KERNEL), 0);
 }
@@ -241,10 +241,10 @@ static void mm_test_teardown_many(struct kunit *test)
 		seg = mm_seg(test, ACRN_MEMMAP_MMIO, (u64)i * 2 * PAGE_SIZE, 1);
 		acrn_mm_run_add(seg, 0, 0xfe000 + i);
 		mm_insert(test, vm, seg);
-		vm->nr_memsegs++;
+		vm->mm.count++;
 	}
 	acrn_mm_vm_free(vm);
-	KUNIT_EXPECT_EQ(test, vm->nr_memsegs, 0U);
+	KUNIT_EXPECT_EQ(test, vm->mm.count, 0U);
 	rcu_barrier();
 }
 
