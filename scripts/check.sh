@@ -117,6 +117,9 @@ for v in 6.1 6.12; do
 	# a minute and a bigger VM, and 6.1 is the longer run without it.
 	big=0
 	[ "$v" = 6.12 ] && big=1
+	# A warm run takes about 14 minutes per VM on two busy CPUs; the
+	# limit only catches a hung guest.
+	QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800} \
 	ACRN_HSM_BIG=$big scripts/vm-test.sh "$name" "${built[$name]}" \
 		"$top/.build/$name" "$top/.build/vm-$v" >"$top/.build/vm-$v.out" 2>&1 &
 	vm_pid[$v]=$!
