@@ -127,7 +127,7 @@ struct acrn_memseg {
 /**
  * struct acrn_vm_ioreq - a VM's I/O request state (ioreq.c, ioreq_client.c)
  * @lock:	    Taken with interrupts off (the upcall handler takes it in
- *		    hard-IRQ context). Protects @clients, @default_client,
+ *		    hard-IRQ context). Protects @kernel_clients, @default_client,
  *		    @slots, @pci_conf_addr, @quiesce, every client's pending
  *		    bitmap and range list, and all writes the kernel makes to
  *		    the shared page's state fields.
@@ -137,7 +137,7 @@ struct acrn_memseg {
  * @list:	    Entry in the list of VMs the upcall dispatches for
  *		    (written under acrn_vm_list_lock, read under RCU).
  * @listed:	    @list is linked (under acrn_vm_list_lock).
- * @clients:	    In-kernel clients, oldest first (oldest wins on overlap).
+ * @kernel_clients: In-kernel clients, oldest first (oldest wins on overlap).
  * @default_client: The device model's client, or NULL.
  * @slots:	    Kernel-private state of the I/O request slots.
  * @pci_conf_addr:  Last value the guest wrote to port 0xCF8.
@@ -157,7 +157,7 @@ struct acrn_vm_ioreq {
 	struct acrn_io_request_buffer	*buf;
 	struct list_head		list;
 	bool				listed;
-	struct list_head		clients;
+	struct list_head		kernel_clients;
 	struct acrn_ioreq_client	*default_client;
 	struct acrn_ioreq_slot		slots[ACRN_IO_REQUEST_MAX];
 	u32				pci_conf_addr;
@@ -205,31 +205,31 @@ struct acrn_vm_intr {
 /**
  * struct acrn_vm_ioeventfds - a VM's ioeventfds (ioeventfd.c)
  * @lock:   Serialises assign and deassign; protects writes to @list,
- *	    @count and @client.
+ *	    @nr and @kernel_client.
  * @list:   The ioeventfds, oldest first (RCU list: the request handler
  *	    reads it under RCU).
- * @count:  Entries in @list.
- * @client: In-kernel client serving the ioeventfds' ranges, created with
- *	    the first ioeventfd, or NULL.
+ * @nr:	    Entries in @list.
+ * @kernel_client: In-kernel client serving the ioeventfds' ranges,
+ *	    created with the first ioeventfd, or NULL.
  */
 struct acrn_vm_ioeventfds {
 	struct mutex			lock;	/* see above */
 	struct list_head		list;
-	unsigned int			count;
-	struct acrn_ioreq_client	*client;
+	unsigned int			nr;
+	struct acrn_ioreq_client	*kernel_client;
 };
 
 /**
  * struct acrn_vm_irqfds - a VM's irqfds (irqfd.c)
- * @lock:  Protects @list and @count; held across an irqfd's set-up, from
+ * @lock:  Protects @list and @nr; held across an irqfd's set-up, from
  *	   its wait entry's installation to its publication.
  * @list:  The irqfds.
- * @count: Entries in @list.
+ * @nr:	   Entries in @list.
  */
 struct acrn_vm_irqfds {
 	struct mutex		lock;	/* see above */
 	struct list_head	list;
-	unsigned int		count;
+	unsigned int		nr;
 };
 
 /**

@@ -229,7 +229,7 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 	p->data = p->wildcard ? 0 : args->data;
 
 	mutex_lock(&vm->ioeventfd.lock);
-	if (vm->ioeventfd.count >= ACRN_IOEVENTFD_MAX) {
+	if (vm->ioeventfd.nr >= ACRN_IOEVENTFD_MAX) {
 		ret = -ENOSPC;
 		goto unlock;
 	}
@@ -237,7 +237,7 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 		ret = -EEXIST;
 		goto unlock;
 	}
-	client = vm->ioeventfd.client;
+	client = vm->ioeventfd.kernel_client;
 	if (!client) {
 		client = acrn_ioreq_client_create(vm, "ioeventfd",
 						  acrn_ioeventfd_handle, vm,
@@ -246,7 +246,7 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 			ret = PTR_ERR(client);
 			goto unlock;
 		}
-		vm->ioeventfd.client = client;
+		vm->ioeventfd.kernel_client = client;
 	}
 
 	/* Findable before its range routes anything to the handler. */
@@ -255,7 +255,7 @@ static int acrn_ioeventfd_assign(struct acrn_vm *vm,
 				   p->addr + p->len - 1);
 	if (ret)
 		goto unlink;
-	vm->ioeventfd.count++;
+	vm->ioeventfd.nr++;
 	mutex_unlock(&vm->ioeventfd.lock);
 	return 0;
 
@@ -312,10 +312,10 @@ static int acrn_ioeventfd_deassign(struct acrn_vm *vm,
 	mutex_lock(&vm->ioeventfd.lock);
 	p = acrn_ioeventfd_find(vm, eventfd, args);
 	if (p) {
-		acrn_ioreq_range_del(vm->ioeventfd.client, p->type, p->addr,
+		acrn_ioreq_range_del(vm->ioeventfd.kernel_client, p->type, p->addr,
 				     p->addr + p->len - 1);
 		list_del_rcu(&p->node);
-		vm->ioeventfd.count--;
+		vm->ioeventfd.nr--;
 	}
 	mutex_unlock(&vm->ioeventfd.lock);
 	eventfd_ctx_put(eventfd);
@@ -383,15 +383,15 @@ void acrn_ioeventfd_vm_deinit(struct acrn_vm *vm)
 
 	mutex_lock(&vm->ioeventfd.lock);
 	/* On return its handler is not running and will not run again. */
-	if (vm->ioeventfd.client) {
-		acrn_ioreq_client_destroy(vm->ioeventfd.client);
-		vm->ioeventfd.client = NULL;
+	if (vm->ioeventfd.kernel_client) {
+		acrn_ioreq_client_destroy(vm->ioeventfd.kernel_client);
+		vm->ioeventfd.kernel_client = NULL;
 	}
 	list_for_each_entry_safe(p, next, &vm->ioeventfd.list, node) {
 		list_del(&p->node);
 		eventfd_ctx_put(p->eventfd);
 		kfree(p);
 	}
-	vm->ioeventfd.count = 0;
+	vm->ioeventfd.nr = 0;
 	mutex_unlock(&vm->ioeventfd.lock);
 }

@@ -589,7 +589,7 @@ void acrn_ioreq_vm_init(struct acrn_vm *vm)
 {
 	spin_lock_init(&vm->ioreq.lock);
 	init_waitqueue_head(&vm->ioreq.quiesce_wq);
-	INIT_LIST_HEAD(&vm->ioreq.clients);
+	INIT_LIST_HEAD(&vm->ioreq.kernel_clients);
 	INIT_LIST_HEAD(&vm->ioreq.list);
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_ioreq_vm_init);

@@ -33,7 +33,7 @@ struct acrn_ioreq_range {
  * @name:    Name, for messages.
  * @vm:	     The VM; valid while the client is not @dead (and until
  *	     acrn_ioreq_client_destroy() returns for in-kernel clients).
- * @node:    Entry in &acrn_vm.ioreq.clients (in-kernel clients).
+ * @node:    Entry in &acrn_vm.ioreq.kernel_clients (in-kernel clients).
  * @ranges:  Ranges served (in-kernel clients).
  * @handler: Request handler (in-kernel clients); NULL for the device
  *	     model's client.

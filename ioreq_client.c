@@ -43,7 +43,7 @@ struct acrn_ioreq_client *acrn_ioreq_route(struct acrn_vm *vm,
 	struct acrn_ioreq_range *range;
 
 	lockdep_assert_held(&vm->ioreq.lock);
-	list_for_each_entry(client, &vm->ioreq.clients, node) {
+	list_for_each_entry(client, &vm->ioreq.kernel_clients, node) {
 		list_for_each_entry(range, &client->ranges, node) {
 			if (acrn_ioreq_in_range(range->type, range->start,
 						range->end, req))
@@ -248,7 +248,7 @@ acrn_ioreq_client_create(struct acrn_vm *vm, const char *name,
 	client->flags = flags;
 
 	spin_lock_irqsave(&vm->ioreq.lock, irqflags);
-	list_add_tail(&client->node, &vm->ioreq.clients);
+	list_add_tail(&client->node, &vm->ioreq.kernel_clients);
 	spin_unlock_irqrestore(&vm->ioreq.lock, irqflags);
 
 	return client;
@@ -388,7 +388,7 @@ void acrn_ioreq_vm_deinit(struct acrn_vm *vm)
 	acrn_ioreq_default_client_destroy(vm);
 	for (;;) {
 		spin_lock_irqsave(&vm->ioreq.lock, flags);
-		client = list_first_entry_or_null(&vm->ioreq.clients,
+		client = list_first_entry_or_null(&vm->ioreq.kernel_clients,
 						  struct acrn_ioreq_client, node);
 		spin_unlock_irqrestore(&vm->ioreq.lock, flags);
 		if (!client)

@@ -109,7 +109,7 @@ static void acrn_irqfd_shutdown(struct work_struct *work)
 	mutex_lock(&vm->irqfd.lock);
 	if (!list_empty(&irqfd->node)) {
 		list_del_init(&irqfd->node);
-		vm->irqfd.count--;
+		vm->irqfd.nr--;
 	}
 	mutex_unlock(&vm->irqfd.lock);
 
@@ -133,7 +133,7 @@ static void acrn_irqfd_unlink(struct acrn_irqfd_entry *irqfd)
 
 	lockdep_assert_held(&vm->irqfd.lock);
 	list_del_init(&irqfd->node);
-	vm->irqfd.count--;
+	vm->irqfd.nr--;
 	acrn_irqfd_end(irqfd);
 }
 
@@ -225,7 +225,7 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 	}
 
 	mutex_lock(&vm->irqfd.lock);
-	if (vm->irqfd.count >= ACRN_IRQFD_MAX) {
+	if (vm->irqfd.nr >= ACRN_IRQFD_MAX) {
 		ret = -ENOSPC;
 		goto unlock;
 	}
@@ -240,7 +240,7 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 		goto unlock;
 	}
 	list_add_tail(&irqfd->node, &vm->irqfd.list);
-	vm->irqfd.count++;
+	vm->irqfd.nr++;
 	if (irqfd->pending)
 		acrn_msi_inject_atomic(vm, &irqfd->msi, &irqfd->held);
 	mutex_unlock(&vm->irqfd.lock);
