@@ -168,18 +168,18 @@ struct acrn_vm_ioreq {
 /**
  * struct acrn_vm_mm - a VM's guest memory (mm.c)
  * @lock:  Serialises changes to the VM's guest memory: protects writes
- *	   to @segs and @kept, and @count.
+ *	   to @segs and @kept, and @nr.
  * @segs:  Guest memory segments by guest physical range (RCU mode:
  *	   readers need only rcu_read_lock()).
  * @kept:  Failed segments whose pages the hypervisor may still map; they
  *	   stay pinned until the VM is destroyed.
- * @count: Segments in @segs and @kept, at most ACRN_MM_MAX_MEMSEGS.
+ * @nr:	   Segments in @segs and @kept, at most ACRN_MM_MAX_MEMSEGS.
  */
 struct acrn_vm_mm {
 	struct mutex		lock;	/* see above */
 	struct maple_tree	segs;
 	struct list_head	kept;
-	unsigned int		count;
+	unsigned int		nr;
 };
 
 /**

@@ -657,7 +657,7 @@ static void acrn_mm_keep(struct acrn_vm *vm, struct acrn_memseg *seg,
 	seg->keep_from = from;
 	seg->keep_to = to;
 	list_add(&seg->kept, &vm->mm.kept);
-	vm->mm.count++;
+	vm->mm.nr++;
 }
 
 /* Whether any segment overlaps [@gpa, @last]. */
@@ -717,7 +717,7 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 		ret = -EEXIST;
 		goto free_seg;
 	}
-	if (vm->mm.count >= ACRN_MM_MAX_MEMSEGS) {
+	if (vm->mm.nr >= ACRN_MM_MAX_MEMSEGS) {
 		ret = -ENOSPC;
 		goto free_seg;
 	}
@@ -745,7 +745,7 @@ int acrn_mm_memseg_set(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 			keep_to = seg->nr_runs;	/* keep it all */
 		goto release;
 	}
-	vm->mm.count++;
+	vm->mm.nr++;
 	mutex_unlock(&vm->mm.lock);
 	return 0;
 
@@ -794,7 +794,7 @@ int acrn_mm_memseg_unset(struct acrn_vm *vm, const struct acrn_vm_memmap *m)
 	if (ret)
 		goto unlock;
 	mtree_erase(&vm->mm.segs, seg->gpa);
-	vm->mm.count--;
+	vm->mm.nr--;
 	synchronize_rcu();		/* acrn_vm_gpa_*() may be looking at it */
 	acrn_memseg_free(seg);
 unlock:
@@ -841,7 +841,7 @@ static void acrn_mm_vm_drop(struct acrn_vm *vm, bool release)
 		list_del(&seg->kept);
 		acrn_memseg_free(seg);
 	}
-	vm->mm.count = 0;
+	vm->mm.nr = 0;
 	mutex_unlock(&vm->mm.lock);
 }
 

@@ -241,10 +241,10 @@ static void mm_test_teardown_many(struct kunit *test)
 		seg = mm_seg(test, ACRN_MEMMAP_MMIO, (u64)i * 2 * PAGE_SIZE, 1);
 		acrn_mm_run_add(seg, 0, 0xfe000 + i);
 		mm_insert(test, vm, seg);
-		vm->mm.count++;
+		vm->mm.nr++;
 	}
 	acrn_mm_vm_free(vm);
-	KUNIT_EXPECT_EQ(test, vm->mm.count, 0U);
+	KUNIT_EXPECT_EQ(test, vm->mm.nr, 0U);
 	rcu_barrier();
 }
 
