@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -188,18 +189,15 @@ struct acrn_vm_mm {
  *		  @monitor_page.
  * @monitor_page: Pinned user page the hypervisor last accepted as the
  *		  interrupt monitor page, or NULL.
- * @inject_lock:  Taken with interrupts off, innermost: protects @quiesce
- *		  and each irqfd's held flag, and covers MSI injections from
- *		  eventfd wakeups (irqfd.c).
- * @quiesce:	  Non-zero while a destroy hypercall may be running (and for
- *		  good once the VM is destroyed): injections from eventfd
- *		  wakeups are held.
+ * @inject_sem:   Held for reading by each irqfd injection, and for
+ *		  writing across the destroy hypercall: protects @destroyed.
+ * @destroyed:	  The hypervisor destroyed the VM: irqfds inject nothing.
  */
 struct acrn_vm_intr {
 	struct mutex		monitor_lock;	/* see above */
 	struct page		*monitor_page;
-	spinlock_t		inject_lock;	/* see above */
-	unsigned int		quiesce;
+	struct rw_semaphore	inject_sem;	/* see above */
+	bool			destroyed;
 };
 
 /**
@@ -392,12 +390,10 @@ void acrn_intr_vm_free(struct acrn_vm *vm);
 int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data);
 int acrn_vm_set_irqline(struct acrn_vm *vm, u64 ops);
 int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr);
-int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
-			   bool *held);
-void acrn_msi_inject_held(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
-			  bool *held);
+int acrn_msi_inject_entry(struct acrn_vm *vm, const struct acrn_msi_entry *msi);
 void acrn_intr_quiesce(struct acrn_vm *vm);
 void acrn_intr_resume(struct acrn_vm *vm);
+void acrn_intr_destroyed(struct acrn_vm *vm);
 
 /* ioeventfd.c: guest writes signalling eventfds */
 void acrn_ioeventfd_vm_init(struct acrn_vm *vm);
@@ -410,7 +406,6 @@ void acrn_irqfd_exit(void);
 void acrn_irqfd_vm_init(struct acrn_vm *vm);
 void acrn_irqfd_vm_deinit(struct acrn_vm *vm);
 int acrn_irqfd_config(struct acrn_vm *vm, const struct acrn_irqfd *args);
-void acrn_irqfd_replay(struct acrn_vm *vm);
 
 /* ptdev.c: passthrough and hypervisor-emulated devices */
 int acrn_vm_ptdev_intr(struct acrn_vm *vm, const struct acrn_ptdev_irq *irq,

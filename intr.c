@@ -11,6 +11,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <kunit/visibility.h>
 
 #include "acrn_drv.h"
@@ -34,93 +35,83 @@ int acrn_msi_inject(struct acrn_vm *vm, u64 msi_addr, u64 msi_data)
 }
 
 /**
- * acrn_msi_inject_atomic() - inject an MSI from any context
- * @vm:	  The VM.
- * @msi:  The MSI, in the direct map (kmalloc()ed, not on the stack) and
- *	  left unchanged while in use: the hypervisor reads it by physical
- *	  address, and concurrent injections may share it.
- * @held: Set when the MSI is held instead (below); written under
- *	  &acrn_vm.intr.inject_lock only.
+ * acrn_msi_inject_entry() - inject an irqfd's MSI
+ * @vm:	 The VM.
+ * @msi: The MSI, in the direct map (kmalloc()ed, not on the stack) and
+ *	 left unchanged while in use: the hypervisor reads it by physical
+ *	 address.
  *
- * For eventfd wakeups, which may come at any time, even while the VM is
- * being destroyed. While the destroy hypercall runs (acrn_intr_quiesce())
- * the MSI is held: acrn_intr_resume() injects it if the hypervisor
- * refused to destroy the VM. Once it destroyed it (its vmid may already
- * name another VM), nothing is injected.
+ * For irqfds, whose injections run in a worker at any time, even while
+ * the VM is being destroyed: while the destroy hypercall runs
+ * (acrn_intr_quiesce()) this waits for its answer, and once the
+ * hypervisor destroyed the VM (its vmid may already name another VM) it
+ * injects nothing.
  *
- * Context: Any context; takes &acrn_vm.intr.inject_lock.
- * Return: 0; -EAGAIN if held; -EINVAL if the hypervisor refused; another
- * errno from acrn_hv_errno().
+ * Context: Process context; takes &acrn_vm.intr.inject_sem for reading.
+ * Return: 0; -ENODEV once the VM is destroyed; -EINVAL if the hypervisor
+ * refused; another errno from acrn_hv_errno().
  */
-int acrn_msi_inject_atomic(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
-			   bool *held)
+int acrn_msi_inject_entry(struct acrn_vm *vm, const struct acrn_msi_entry *msi)
 {
-	unsigned long flags;
-	long ret = -EAGAIN;
+	int ret = -ENODEV;
 
-	spin_lock_irqsave(&vm->intr.inject_lock, flags);
-	if (vm->intr.quiesce)
-		*held = true;
-	else
+	down_read(&vm->intr.inject_sem);
+	if (!vm->intr.destroyed)
 		ret = acrn_hv_errno(hcall_inject_msi(vm->hv, vm->vmid, __pa(msi)),
 				    -EINVAL);
-	spin_unlock_irqrestore(&vm->intr.inject_lock, flags);
+	up_read(&vm->intr.inject_sem);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_msi_inject_entry);
 
 /**
- * acrn_msi_inject_held() - inject an MSI acrn_msi_inject_atomic() held
- * @vm:	  The VM.
- * @msi:  The MSI.
- * @held: The flag acrn_msi_inject_atomic() set; cleared when injected.
- *
- * Context: Any context; takes &acrn_vm.intr.inject_lock.
- */
-void acrn_msi_inject_held(struct acrn_vm *vm, const struct acrn_msi_entry *msi,
-			  bool *held)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&vm->intr.inject_lock, flags);
-	if (*held && !vm->intr.quiesce) {
-		*held = false;
-		hcall_inject_msi(vm->hv, vm->vmid, __pa(msi));
-	}
-	spin_unlock_irqrestore(&vm->intr.inject_lock, flags);
-}
-
-/**
- * acrn_intr_quiesce() - stop injections reaching the hypervisor
+ * acrn_intr_quiesce() - keep injections off the hypervisor
  * @vm: The VM.
  *
- * For the destroy hypercall, which is made with no lock held. On return
- * no injection from an eventfd wakeup is in flight, and later ones are
- * held until acrn_intr_resume(); after a successful destroy the VM stays
- * quiesced. Injections from ioctls cannot overlap a destroy (the file
- * lock orders them). Calls nest.
+ * For the destroy hypercall. On return no irqfd injection is in flight,
+ * and later ones wait for acrn_intr_resume() or acrn_intr_destroyed(),
+ * one of which the caller must call. Injections from ioctls cannot
+ * overlap a destroy (the file lock orders them).
  *
- * Context: Process context.
+ * Context: Process context; takes &acrn_vm.intr.inject_sem for writing
+ * and returns with it held.
  */
 void acrn_intr_quiesce(struct acrn_vm *vm)
 {
-	spin_lock_irq(&vm->intr.inject_lock);
-	vm->intr.quiesce++;
-	spin_unlock_irq(&vm->intr.inject_lock);
+	down_write(&vm->intr.inject_sem);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_intr_quiesce);
 
 /**
- * acrn_intr_resume() - the hypervisor refused: inject what was held
+ * acrn_intr_resume() - the hypervisor refused: let injections through
  * @vm: The VM, quiesced by acrn_intr_quiesce().
  *
- * Context: Process context; takes the VM's irqfd.lock.
+ * Injections that waited meanwhile go out now, each once.
+ *
+ * Context: Process context; releases &acrn_vm.intr.inject_sem.
  */
 void acrn_intr_resume(struct acrn_vm *vm)
 {
-	spin_lock_irq(&vm->intr.inject_lock);
-	vm->intr.quiesce--;
-	spin_unlock_irq(&vm->intr.inject_lock);
-	acrn_irqfd_replay(vm);
+	lockdep_assert_held_write(&vm->intr.inject_sem);
+	up_write(&vm->intr.inject_sem);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_intr_resume);
+
+/**
+ * acrn_intr_destroyed() - the hypervisor destroyed the VM: inject no more
+ * @vm: The VM, quiesced by acrn_intr_quiesce().
+ *
+ * Injections that waited meanwhile, and any later one, are dropped.
+ *
+ * Context: Process context; releases &acrn_vm.intr.inject_sem.
+ */
+void acrn_intr_destroyed(struct acrn_vm *vm)
+{
+	lockdep_assert_held_write(&vm->intr.inject_sem);
+	vm->intr.destroyed = true;
+	up_write(&vm->intr.inject_sem);
+}
+EXPORT_SYMBOL_IF_KUNIT(acrn_intr_destroyed);
 
 /**
  * acrn_irqline_check() - validate an ACRN_IOCTL_SET_IRQLINE value
@@ -210,8 +201,9 @@ int acrn_vm_intr_monitor(struct acrn_vm *vm, unsigned long uaddr)
 void acrn_intr_vm_init(struct acrn_vm *vm)
 {
 	mutex_init(&vm->intr.monitor_lock);
-	spin_lock_init(&vm->intr.inject_lock);
+	init_rwsem(&vm->intr.inject_sem);
 }
+EXPORT_SYMBOL_IF_KUNIT(acrn_intr_vm_init);
 
 /**
  * acrn_intr_vm_free() - release a destroyed VM's interrupt state

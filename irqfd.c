@@ -4,11 +4,13 @@
  *
  * An irqfd is a wait entry on its eventfd's wait queue. The wakeup runs
  * in whatever context signalled the eventfd, with the eventfd's wait
- * queue lock held and interrupts off: it consumes the count and issues
- * the injection hypercall right there, on an MSI entry allocated with
- * the irqfd, so nothing is allocated and no thread runs per interrupt.
- * The entry is an exclusive priority waiter, as KVM's irqfds are: the
- * signal is consumed by the irqfd, and an eventfd feeds one irqfd only.
+ * queue lock held and interrupts off: it consumes the count, counts the
+ * signal and queues the irqfd's inject work, which makes the injection
+ * hypercall with interrupts on (the hypervisor decides how long it
+ * takes), once per signal, on an MSI entry allocated with the irqfd:
+ * nothing is allocated per interrupt. The entry is an exclusive priority
+ * waiter, as KVM's irqfds are: the signal is consumed by the irqfd, and
+ * an eventfd feeds one irqfd only.
  *
  * Lifetime, what upstream's 2026 fix "virt: acrn: Fix irqfd
  * use-after-free during eventfd shutdown" was about (the tests are in
@@ -18,17 +20,19 @@
  * first: deassign, the VM's destruction, or the eventfd's release
  * (EPOLLHUP, from the wakeup, which cannot sleep). Deassign and the VM's
  * destruction then flush the workqueue, so that on return the eventfd is
- * detached. An irqfd is fully set up before its wait entry is installed,
+ * detached and every signal counted before is injected (or, once the VM
+ * is destroyed, dropped). An irqfd is fully set up before its wait entry is installed,
  * and the VM's irqfd.lock is held from the installation to its
  * publication on the VM's list, so that nothing can end it half-built.
  *
  * Locking: the VM's irqfd.lock (mutex) covers its irqfd list; the
  * eventfd's wait queue lock covers the wait entry and the count;
- * &acrn_vm.intr.inject_lock orders injections against the VM's destruction:
- * while its hypercall runs they are held, and replayed if it is refused
- * (acrn_irqfd_replay()).
+ * &acrn_vm.intr.inject_sem orders injections against the VM's
+ * destruction: while its hypercall runs they wait, and go out if it is
+ * refused (acrn_msi_inject_entry()).
  */
 
+#include <linux/atomic.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/mutex.h>
@@ -56,12 +60,12 @@
  * @pt:	      Installs @wait, through vfs_poll().
  * @pending:  Count found in the eventfd when @wait was installed.
  * @poll_err: Why @wait could not be installed, or 0.
+ * @signals:  Signals not injected yet: raised by the wakeup, lowered by
+ *	      @inject.
+ * @inject:   Injects @msi once per signal.
  * @shutdown: Unlinks, detaches and frees the irqfd.
  * @node:     Entry in &acrn_vm.irqfd.list, while assigned.
  * @flags:    ACRN_IRQFD_SHUTDOWN.
- * @held:     An injection was held while the VM was quiesced for its
- *	      destroy hypercall (acrn_msi_inject_atomic()); written under
- *	      the VM's intr.inject_lock.
  *
  * @node is protected by the VM's irqfd.lock; the rest is fixed once
  * @wait is installed.
@@ -74,10 +78,11 @@ struct acrn_irqfd_entry {
 	poll_table		pt;
 	u64			pending;
 	int			poll_err;
+	atomic_t		signals;
+	struct work_struct	inject;
 	struct work_struct	shutdown;
 	struct list_head	node;
 	unsigned long		flags;
-	bool			held;
 };
 
 /* Runs every irqfd's shutdown; flushed by deassign and VM destruction. */
@@ -98,6 +103,17 @@ VISIBLE_IF_KUNIT int acrn_irqfd_check(const struct acrn_irqfd *args)
 }
 EXPORT_SYMBOL_IF_KUNIT(acrn_irqfd_check);
 
+/* Process context, interrupts on: the hypervisor takes its time. */
+static void acrn_irqfd_inject(struct work_struct *work)
+{
+	struct acrn_irqfd_entry *irqfd =
+		container_of(work, struct acrn_irqfd_entry, inject);
+
+	/* A refused MSI is the device model's mistake: nothing to report. */
+	while (atomic_add_unless(&irqfd->signals, -1, 0))
+		acrn_msi_inject_entry(irqfd->vm, &irqfd->msi);
+}
+
 /* The sole place an irqfd is freed. */
 static void acrn_irqfd_shutdown(struct work_struct *work)
 {
@@ -115,6 +131,8 @@ static void acrn_irqfd_shutdown(struct work_struct *work)
 
 	/* Waits for a wakeup in progress, and drains the count. */
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
+	/* No wakeup queues it again: inject what was signalled before. */
+	flush_work(&irqfd->inject);
 	eventfd_ctx_put(irqfd->eventfd);
 	kfree(irqfd);
 }
@@ -152,9 +170,10 @@ static int acrn_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		return 0;
 
 	eventfd_ctx_do_read(irqfd->eventfd, &cnt);
-	/* A refused MSI is the device model's mistake: nothing to report. */
-	if (!test_bit(ACRN_IRQFD_SHUTDOWN, &irqfd->flags))
-		acrn_msi_inject_atomic(irqfd->vm, &irqfd->msi, &irqfd->held);
+	if (!test_bit(ACRN_IRQFD_SHUTDOWN, &irqfd->flags)) {
+		atomic_inc(&irqfd->signals);
+		queue_work(system_highpri_wq, &irqfd->inject);
+	}
 	/* Consumed: no other waiter needs waking. */
 	return 1;
 }
@@ -208,6 +227,7 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 	irqfd->vm = vm;
 	irqfd->msi = args->msi;
 	INIT_LIST_HEAD(&irqfd->node);
+	INIT_WORK(&irqfd->inject, acrn_irqfd_inject);
 	INIT_WORK(&irqfd->shutdown, acrn_irqfd_shutdown);
 	init_waitqueue_func_entry(&irqfd->wait, acrn_irqfd_wakeup);
 	init_poll_funcptr(&irqfd->pt, acrn_irqfd_queue_proc);
@@ -242,7 +262,7 @@ static int acrn_irqfd_assign(struct acrn_vm *vm, const struct acrn_irqfd *args)
 	list_add_tail(&irqfd->node, &vm->irqfd.list);
 	vm->irqfd.nr++;
 	if (irqfd->pending)
-		acrn_msi_inject_atomic(vm, &irqfd->msi, &irqfd->held);
+		acrn_msi_inject_entry(vm, &irqfd->msi);
 	mutex_unlock(&vm->irqfd.lock);
 	fput(file);
 	return 0;
@@ -317,22 +337,6 @@ void acrn_irqfd_vm_init(struct acrn_vm *vm)
 {
 	mutex_init(&vm->irqfd.lock);
 	INIT_LIST_HEAD(&vm->irqfd.list);
-}
-
-/**
- * acrn_irqfd_replay() - inject the MSIs held while the VM was quiesced
- * @vm: The VM, no longer quiesced (the hypervisor refused to destroy it).
- *
- * Context: Process context; takes the VM's irqfd.lock.
- */
-void acrn_irqfd_replay(struct acrn_vm *vm)
-{
-	struct acrn_irqfd_entry *irqfd;
-
-	mutex_lock(&vm->irqfd.lock);
-	list_for_each_entry(irqfd, &vm->irqfd.list, node)
-		acrn_msi_inject_held(vm, &irqfd->msi, &irqfd->held);
-	mutex_unlock(&vm->irqfd.lock);
 }
 
 /**

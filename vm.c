@@ -303,7 +303,8 @@ int acrn_vm_destroy(struct acrn_vm *vm)
 	 * no completion or injection may reach it from the moment the
 	 * hypercall starts. Destroying a VM (its EPT, its vCPUs) takes as
 	 * long as the hypervisor needs, so the hypercall is not made under
-	 * the spinlocks those paths take: they are quiesced instead.
+	 * the request path's spinlock: that path is quiesced instead, and
+	 * irqfd injections (made by a worker) wait for the answer.
 	 */
 	acrn_ioreq_quiesce(vm);
 	acrn_intr_quiesce(vm);
@@ -315,7 +316,11 @@ int acrn_vm_destroy(struct acrn_vm *vm)
 		return ret;
 	}
 
-	/* Destroyed: both stay quiesced until the VM is freed. */
+	/*
+	 * Destroyed: injections stop for good, and the request path stays
+	 * quiesced until the VM is freed.
+	 */
+	acrn_intr_destroyed(vm);
 	acrn_vm_free(vm);
 	return 0;
 }

@@ -4,13 +4,15 @@
  *
  * RESET_VM and DESTROY_VM take as long as the hypervisor needs, so the
  * HSM makes them with interrupts on, having quiesced the VM: completions
- * and irqfd injections made meanwhile are held and go out if the
- * hypervisor refuses. The simulator sees each caller's interrupt flag
- * (HVSIM_IOCTL_GET_IRQS_OFF), as the real hypervisor does.
+ * made meanwhile are held and go out if the hypervisor refuses, irqfd
+ * injections wait for the answer. An irqfd's injection is made by a
+ * worker, not in the eventfd's wakeup (interrupts off). The simulator
+ * sees each caller's interrupt flag (HVSIM_IOCTL_GET_IRQS_OFF), as the
+ * real hypervisor does.
  *
- *  - reset and destroy, with a request in flight and an irqfd assigned,
- *    are made with interrupts on; only NOTIFY_REQUEST_FINISH and
- *    INJECT_MSI (from an eventfd wakeup) ever run with them off;
+ *  - reset and destroy, with a request in flight and an irqfd assigned
+ *    and signalled, are made with interrupts on; only
+ *    NOTIFY_REQUEST_FINISH ever runs with them off;
  *  - a refused reset leaves the request to the device model;
  *  - a refused destroy leaves the irqfd injecting;
  *  - refused resets racing a device model and a guest lose no completion.
@@ -31,14 +33,14 @@ static int irqs_off(int hv, struct hvsim_irqs_off *out)
 	return hvsim_get_irqs_off(hv, out) ? errno : 0;
 }
 
-/* Interrupts-off calls of hypercalls other than NOTIFY and INJECT_MSI. */
+/* Interrupts-off calls of hypercalls other than NOTIFY_REQUEST_FINISH. */
 static __u64 irqs_off_others(const struct hvsim_irqs_off *st)
 {
 	__u64 n = 0;
 	int i;
 
 	for (i = 0; i < HVSIM_NR_HYPERCALLS; i++)
-		if (i != HVSIM_HC_NOTIFY_REQUEST_FINISH && i != HVSIM_HC_INJECT_MSI)
+		if (i != HVSIM_HC_NOTIFY_REQUEST_FINISH)
 			n += st->calls[i];
 	return n;
 }
@@ -88,6 +90,22 @@ static __u64 last_seq(int hv, unsigned int vmid)
 	return last;
 }
 
+/* Signal @efd once and wait for the MSI: the MSIs seen since @since. */
+static int signal_msi(struct e2e *e, int efd, __u64 since, int want)
+{
+	__u64 one = 1;
+	int n = 0, i;
+
+	if (write(efd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		return -errno;
+	for (i = 0; i < WAIT_MS && n < want; i += 10) {
+		n = msi_events(e->hv, e->cv.vmid, since);
+		if (n < want)
+			usleep(10000);
+	}
+	return n;
+}
+
 /*
  * RESET and DESTROY with a request held by the device model and an irqfd
  * assigned: both run with interrupts on. The reset forgets the request.
@@ -97,8 +115,8 @@ TEST_F(hsm, reset_destroy_irqs_on)
 	struct e2e *e = &self->e;
 	struct hvsim_irqs_off before, after;
 	struct e2e_async *io;
-	__u64 resets, destroys;
-	int efd;
+	__u64 resets, destroys, since;
+	int efd, i;
 
 	ASSERT_EQ(0, irqs_off(e->hv, &before));
 	resets = e2e_hc(e->hv, HVSIM_HC_RESET_VM);
@@ -109,6 +127,9 @@ TEST_F(hsm, reset_destroy_irqs_on)
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, irqfd_assign(e->hsm, efd));
+	since = last_seq(e->hv, e->cv.vmid);
+	for (i = 1; i <= 3; i++)
+		EXPECT_EQ(i, signal_msi(e, efd, since, i));
 	io = read_in_flight(e, 0);
 	ASSERT_NE(NULL, io);
 	ASSERT_EQ(0, e2e_slot_wait_dm(e->ioreq, 0, WAIT_MS));
@@ -165,8 +186,8 @@ TEST_F(hsm, refused_reset_keeps_request)
 TEST_F(hsm, refused_destroy_keeps_irqfd)
 {
 	struct e2e *e = &self->e;
-	__u64 one = 1, since;
-	int efd, n = 0, i;
+	__u64 since;
+	int efd;
 
 	ASSERT_EQ(0, e2e_start_vm(e, "rdestroy", 2, 0));
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -178,12 +199,7 @@ TEST_F(hsm, refused_destroy_keeps_irqfd)
 	EXPECT_EQ(HVSIM_VM_PAUSED, e2e_state(e->hv, e->cv.vmid));
 
 	since = last_seq(e->hv, e->cv.vmid);
-	ASSERT_EQ((ssize_t)sizeof(one), write(efd, &one, sizeof(one)));
-	for (i = 0; i < WAIT_MS && n < 1; i += 10) {
-		n = msi_events(e->hv, e->cv.vmid, since);
-		usleep(10000);
-	}
-	EXPECT_EQ(1, n);
+	EXPECT_EQ(1, signal_msi(e, efd, since, 1));
 	EXPECT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 	close(efd);
 }
