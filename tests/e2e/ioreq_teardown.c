@@ -1333,12 +1333,12 @@ static void reset_race(struct __test_metadata *_metadata, struct e2e *e,
 
 TEST_F(hsm, reset_races_notify)
 {
-	reset_race(_metadata, &self->e, false, 60);
+	reset_race(_metadata, &self->e, false, 20);
 }
 
 TEST_F(hsm, reset_races_clear)
 {
-	reset_race(_metadata, &self->e, true, 60);
+	reset_race(_metadata, &self->e, true, 20);
 }
 
 /* --- many ioctls at once --- */
@@ -1734,7 +1734,7 @@ TEST_F(hsm, random_lifecycles)
 		l->page = e->page[i];
 		l->hv = e->hv;
 		l->null = null;
-		l->max = 60;
+		l->max = 15;
 		l->t0 = &t0;
 		l->budget_ms = 12000;
 	}

@@ -15,7 +15,7 @@
 #define NR_VCPUS	16
 #define OPS		1000	/* most accesses per vCPU in the traffic tests */
 #define OPS_MS		6000	/* and for at most this long (16 vCPUs) */
-#define LOOP_COUNT	150	/* accesses per vCPU in the guest loop tests */
+#define LOOP_COUNT	50	/* accesses per vCPU in the guest loop tests */
 #define WAIT_MS		3000
 #define PORT		0x4000
 #define GPA		0xd0000000ULL
