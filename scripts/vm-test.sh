@@ -54,8 +54,9 @@ python3 "$top/scripts/mkinitramfs.py" "$out/initramfs.cpio.gz" "$spec" ||
 	{ echo "$label: 0 passed, 1 failed"; exit 1; }
 
 # Memory: each GiB costs seconds of TCG time per run (kmemleak walks all
-# of it). ACRN_HSM_BIG=1 makes room for mm_memseg's 1 GiB of 4 KiB pages
-# (ram_4k_1g, which skips without acrn_test.big=1 on the command line).
+# of it). ACRN_HSM_BIG=1 makes room for mm_memseg's 520 MiB of 4 KiB
+# pages (ram_4k_big, which skips without acrn_test.big=1 on the command
+# line).
 # A 1 GiB hugepage can only be reserved at boot and needs RAM above 4 GiB
 # (the initramfs sits just below 2 GiB): ACRN_HSM_GIANT=1 adds one, for
 # ram_1g, which skips without it (make bench measures it on every run).
