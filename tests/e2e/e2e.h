@@ -86,6 +86,15 @@
 #include "kselftest_harness.h"
 #include "hvsim_ctl.h"
 
+/*
+ * The harness kills a case after 30 s by default. That limit catches a
+ * hung case, nothing else: with three VMs on two host CPUs a busy case
+ * can take longer (irqfd's close_eventfd, 21 s on a quiet host). QEMU's
+ * limit still ends a hung run.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	90
+
 #define E2E_PAGE_SIZE	4096UL
 
 /* Files a test may open besides its main one: one per User VM slot and more. */
