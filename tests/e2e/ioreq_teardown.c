@@ -1087,7 +1087,12 @@ TEST_F(hsm, signal_attach_quiet)
 	EXPECT_EQ(0, e2e_load(&dms[0].finished)) {
 		dm_log(_metadata, "DM", &dms[0]);
 	}
-	/* Without signals (or requests) ATTACH blocks. */
+	/*
+	 * Without signals (or requests) ATTACH blocks. The loop above sends
+	 * one signal a millisecond until one lands: let the last ones land
+	 * before counting.
+	 */
+	usleep(100000);
 	before = e2e_load(&dms[0].attach_ok);
 	usleep(100000);
 	EXPECT_EQ(before, e2e_load(&dms[0].attach_ok));
