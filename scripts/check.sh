@@ -113,8 +113,8 @@ for v in 6.1 6.12; do
 		continue
 	fi
 	log "check: VM tests on $name"
-	# The 1 GiB guest memory test once per run, on 6.12: it costs most of
-	# a minute and a bigger VM, and 6.1 is the longer run without it.
+	# mm_memseg's 520 MiB of 4 KiB pages (ram_4k_big) once per run, on
+	# 6.12: it costs most of a minute and a bigger VM.
 	big=0
 	[ "$v" = 6.12 ] && big=1
 	# A warm run takes about 14 minutes per VM on two busy CPUs; the

@@ -3,10 +3,12 @@
 #
 # make stress: the eventfd race stress at full length. Boots each debug
 # kernel (6.1 and 6.12, side by side on two CPUs or more) with only the
-# KUnit suites, eventfd_races and eventfd_rmmod, and every race of
-# eventfd_races at STRESS_ITERS iterations (default 100000) instead of
-# make check's counts; the console is scanned for sanitizer, lockdep and
-# WARN reports and kmemleak is checked, as in make check. About a
+# KUnit suites, eventfd_races, eventfd_rmmod and modules, and every race
+# of eventfd_races at STRESS_ITERS iterations (default 100000) instead of
+# make check's counts; eventfd_rmmod reloads acrn_hsm under the writes 16
+# times instead of 2, and modules goes through its load/unload orders 4
+# times instead of once. The console is scanned for sanitizer, lockdep
+# and WARN reports and kmemleak is checked, as in make check. About a
 # half hour on two cores. Not part of make check (its ten-minute budget).
 # The last line is "N passed, N failed".
 set -uo pipefail
@@ -31,7 +33,7 @@ for v in 6.1 6.12; do
 		die "modules for $v"
 	log "stress: debug-$v, $iters iterations per race"
 	EVENTFD_RACE_ITERS=$iters QEMU_TIMEOUT=2700 \
-		E2E_ONLY="eventfd_races eventfd_rmmod" \
+		E2E_ONLY="eventfd_races eventfd_rmmod modules" \
 		scripts/vm-test.sh "stress-$v" "$kdir" "$top/.build/stress-$v" \
 		"$top/.build/stress-vm-$v" >"$top/.build/stress-$v.out" 2>&1 &
 	pid[$v]=$!

@@ -1087,7 +1087,12 @@ TEST_F(hsm, signal_attach_quiet)
 	EXPECT_EQ(0, e2e_load(&dms[0].finished)) {
 		dm_log(_metadata, "DM", &dms[0]);
 	}
-	/* Without signals (or requests) ATTACH blocks. */
+	/*
+	 * Without signals (or requests) ATTACH blocks. The loop above sends
+	 * one signal a millisecond until one lands: let the last ones land
+	 * before counting.
+	 */
+	usleep(100000);
 	before = e2e_load(&dms[0].attach_ok);
 	usleep(100000);
 	EXPECT_EQ(before, e2e_load(&dms[0].attach_ok));
@@ -1333,12 +1338,12 @@ static void reset_race(struct __test_metadata *_metadata, struct e2e *e,
 
 TEST_F(hsm, reset_races_notify)
 {
-	reset_race(_metadata, &self->e, false, 60);
+	reset_race(_metadata, &self->e, false, 20);
 }
 
 TEST_F(hsm, reset_races_clear)
 {
-	reset_race(_metadata, &self->e, true, 60);
+	reset_race(_metadata, &self->e, true, 20);
 }
 
 /* --- many ioctls at once --- */
@@ -1734,7 +1739,7 @@ TEST_F(hsm, random_lifecycles)
 		l->page = e->page[i];
 		l->hv = e->hv;
 		l->null = null;
-		l->max = 60;
+		l->max = 15;
 		l->t0 = &t0;
 		l->budget_ms = 12000;
 	}

@@ -573,35 +573,41 @@ static bool mm_big(void)
 }
 
 /*
- * 1 GiB of 4 KiB pages maps (upstream fails above 512 MiB) and unmaps.
- * It takes half a minute under TCG: make check runs it on one kernel.
+ * More than 512 MiB of 4 KiB pages maps (upstream allocates one 32-byte
+ * op per page in one kmalloc, and fails above 512 MiB) and unmaps. Just
+ * above that limit: every page costs time under KASAN and TCG (half a
+ * minute per 512 MiB), and make check runs it on one kernel only; make
+ * bench maps a whole GiB on the stock kernel.
  */
-TEST_F_TIMEOUT(mm, ram_4k_1g, 600)
+#define MM_BIG		(MM_1G / 2 + 8 * 0x100000UL)
+
+TEST_F_TIMEOUT(mm, ram_4k_big, 600)
 {
 	struct e2e *e = &self->e;
-	size_t n = MM_1G / E2E_PAGE_SIZE;
+	size_t n = MM_BIG / E2E_PAGE_SIZE;
 	struct hvsim_ept_info info;
 	struct timespec t0;
 	void *buf;
 
 	if (!mm_big())
 		SKIP(return, "VM too small (ACRN_HSM_BIG=1 scripts/vm-test.sh)");
-	buf = mm_anon(MM_1G, false);
+	buf = mm_anon(MM_BIG, false);
 	ASSERT_NE(NULL, buf);
 	e2e_now(&t0);
-	ASSERT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0, buf, MM_1G));
-	TH_LOG("SET_MEMSEG of 1 GiB of 4 KiB pages: %ld ms", e2e_ms_since(&t0));
+	ASSERT_EQ(0, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0, buf, MM_BIG));
+	TH_LOG("SET_MEMSEG of %lu MiB of 4 KiB pages: %ld ms", MM_BIG >> 20,
+	       e2e_ms_since(&t0));
 	ASSERT_EQ(0, mm_ept(e->hv, e->cv.vmid, 0, &info));
 	EXPECT_EQ(n, info.mapped_pages);
 	EXPECT_LE(1, info.ops_add);
 	EXPECT_GE(n, info.ops_add);
 	EXPECT_LE(info.ops_add / MM_BATCH_OPS, info.batches);
-	TH_LOG("1 GiB of 4 KiB pages: %llu ops in %llu batches",
+	TH_LOG("%lu MiB of 4 KiB pages: %llu ops in %llu batches", MM_BIG >> 20,
 	       (unsigned long long)info.ops_add,
 	       (unsigned long long)info.batches);
 	EXPECT_EQ(self->vm_pins + (long)n, e2e_pins_held());
-	EXPECT_EQ(0, mm_both_ways(e->hv, e->cv.vmid, 0, buf, MM_1G, 5));
-	munmap(buf, MM_1G);
+	EXPECT_EQ(0, mm_both_ways(e->hv, e->cv.vmid, 0, buf, MM_BIG, 5));
+	munmap(buf, MM_BIG);
 	e2e_now(&t0);
 	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
 	TH_LOG("DESTROY_VM: %ld ms", e2e_ms_since(&t0));

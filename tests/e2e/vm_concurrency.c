@@ -264,7 +264,7 @@ TEST_F(hsm, hammer)
 		w[i].fd = e->hsm;
 		w[i].page = e->page[i];
 		w[i].barrier = &barrier;
-		w[i].iterations = 1000;
+		w[i].iterations = 300;
 		ASSERT_EQ(0, pthread_create(&w[i].thread, NULL, random_worker, &w[i]));
 	}
 	for (i = 0; i < NR; i++) {
