@@ -22,7 +22,8 @@
  *    address, both ways; an unmapped address is SIGBUS, and so is a page
  *    once UNSET_MEMSEG (of an MMIO segment of simulated device memory:
  *    RAM segments leave only with the VM) or DESTROY_VM removed it from
- *    the EPT (the HSM's pins are released, none leaks).
+ *    the EPT (the HSM's pins are released, none leaks);
+ *  - hvsimctl engine prints the records and acks them.
  */
 #include <assert.h>
 #include <poll.h>
@@ -889,6 +890,59 @@ TEST_F(eng, destroy_zaps)
 	munmap(map, len);
 	close(fd);
 	e2e_unmap((void **)&ram, ENG_PAGES);
+}
+
+/* hvsimctl engine: a claim that runs nothing prints the records, acks. */
+TEST_F(eng, hvsimctl_engine)
+{
+	struct e2e *e = &self->e;
+	struct acrn_msi_entry msi = { .msi_addr = ENG_MSI_ADDR, .msi_data = 0x31 };
+	char cmd[64], line[256], want[128];
+	struct timespec t0;
+	FILE *out;
+	int i;
+
+	ASSERT_EQ(0, e2e_create(e, "engh", e2e_affinity(1)));
+	snprintf(cmd, sizeof(cmd), "exec hvsimctl engine %u", e->cv.vmid);
+	out = popen(cmd, "r");
+	ASSERT_NE(NULL, out);
+	e2e_now(&t0);
+	while (!eng_event(e->hv, e->cv.vmid, "engine_attach") &&
+	       e2e_ms_since(&t0) < ENG_WAIT_MS)
+		usleep(10000);
+	ASSERT_TRUE(eng_event(e->hv, e->cv.vmid, "engine_attach"));
+	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_START_VM));
+	ASSERT_EQ(0, e2e_ioctl(e->hsm, ACRN_IOCTL_INJECT_MSI, &msi));
+	ASSERT_EQ(0, e2e_vm_ioctl(e, ACRN_IOCTL_DESTROY_VM));
+	for (i = 1; i <= 5; i++) {
+		ASSERT_NE(NULL, fgets(line, sizeof(line), out));
+		switch (i) {
+		case 1:
+			snprintf(want, sizeof(want),
+				 "1 attach vmid=%u state=1 vcpus=1 regs_set=0x0 rip=0x0\n",
+				 e->cv.vmid);
+			break;
+		case 2:
+			snprintf(want, sizeof(want),
+				 "2 start vmid=%u state=2 vcpus=1 regs_set=0x0 rip=0x0\n",
+				 e->cv.vmid);
+			break;
+		case 3:
+			snprintf(want, sizeof(want),
+				 "3 msi vmid=%u addr=0xfee01000 data=0x31\n",
+				 e->cv.vmid);
+			break;
+		case 4:
+			snprintf(want, sizeof(want), "4 pause vmid=%u ack\n",
+				 e->cv.vmid);
+			break;
+		default:
+			snprintf(want, sizeof(want), "5 destroy vmid=%u ack\n",
+				 e->cv.vmid);
+		}
+		EXPECT_STREQ(want, line);
+	}
+	EXPECT_EQ(0, pclose(out));
 }
 
 TEST_HARNESS_MAIN
