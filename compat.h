@@ -166,4 +166,23 @@ hsm_add_wait_queue_priority_exclusive(struct wait_queue_head *wq_head,
 #endif
 }
 
+/**
+ * hsm_vm_flags_set() - set flags of a VMA being set up by ->mmap()
+ * @vma:   The VMA.
+ * @flags: VM_* flags to set.
+ *
+ * vm_flags_set() since v6.3; before, drivers wrote vma->vm_flags.
+ *
+ * Context: ->mmap(), with the mmap lock held for writing.
+ */
+static inline void hsm_vm_flags_set(struct vm_area_struct *vma,
+				    vm_flags_t flags)
+{
+#if defined(HSM_HAVE_VM_FLAGS_SET)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
 #endif /* __ACRN_HSM_COMPAT_H */

@@ -627,10 +627,27 @@ static long hvsim_batch_op(struct hvsim_batch *b, u64 ops_gpa, u32 i)
 	ret = hvsim_mr_check(type, gpa, hpa, size);
 	if (ret)
 		return ret;
-	if (size && type == HVSIM_MR_ADD)
-		return hvsim_ept_add(b, gpa, hpa, size, le32_to_cpu(raw.attr));
-	if (size)
-		return hvsim_ept_del(b, gpa, size);
+	if (size) {
+		struct hvsim_engine_record rec = {
+			.type = HVSIM_REC_EPT_UNMAP,
+			.u.ept = { .gpa = gpa, .size = size },
+		};
+
+		if (type == HVSIM_MR_ADD) {
+			ret = hvsim_ept_add(b, gpa, hpa, size,
+					    le32_to_cpu(raw.attr));
+			rec.type = HVSIM_REC_EPT_MAP;
+			rec.u.ept.hpa = hpa;
+			rec.u.ept.attr = le32_to_cpu(raw.attr) &
+					 HVSIM_EPT_ATTR_MASK;
+		} else {
+			ret = hvsim_ept_del(b, gpa, size);
+		}
+		/* The engine learns of it; a delete leaves it no mapping. */
+		if (!ret)
+			hvsim_engine_ept_changed(b->vm, ept, &rec);
+		return ret;
+	}
 
 	/* Size 0: nothing to do, but applied. */
 	xa_lock_irq(&ept->xa);
@@ -773,6 +790,88 @@ int hvsim_ept_get_info(struct hvsim_ept_info *info)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(hvsim_ept_get_info);
+
+/**
+ * hvsim_ept_lookup() - translate one guest page for a vCPU engine's mapping
+ * @vm:	  The VM.
+ * @gpa:  Guest physical address.
+ * @hpa:  Out: the host physical address of @gpa's page.
+ * @attr: Out: the page's attributes, as the ADD op gave them.
+ *
+ * Context: Any context, with hvsim_vms_lock held; takes the EPT lock.
+ * Return: 0, or -ENXIO if the page is not mapped.
+ */
+int hvsim_ept_lookup(struct hvsim_vm *vm, u64 gpa, u64 *hpa, u32 *attr)
+{
+	struct hvsim_ept *ept = vm->ept;
+	void *entry;
+	int ret = -ENXIO;
+
+	lockdep_assert_held(&hvsim_vms_lock);
+	if (!ept)
+		return ret;
+	xa_lock(&ept->xa);
+	entry = xa_load(&ept->xa, PHYS_PFN(gpa));
+	if (xa_is_value(entry)) {
+		*hpa = hvsim_ept_entry_hpa(entry);
+		*attr = hvsim_ept_entry_attr(entry);
+		ret = 0;
+	}
+	xa_unlock(&ept->xa);
+	return ret;
+}
+
+/**
+ * hvsim_ept_next_range() - the next run of mapped guest pages
+ * @vm:	   The VM.
+ * @range: In: @range->gpa, where to look from. Out: see &struct
+ *	   hvsim_engine_range.
+ *
+ * At most HVSIM_RANGE_MAX_PAGES pages, in one hold of the EPT lock.
+ *
+ * Context: Any context, with hvsim_vms_lock held; takes the EPT lock.
+ * Return: 0 (@range->size 0 if nothing is mapped from there on).
+ */
+int hvsim_ept_next_range(struct hvsim_vm *vm, struct hvsim_engine_range *range)
+{
+	struct hvsim_ept *ept = vm->ept;
+	unsigned long first = PHYS_PFN(range->gpa), n;
+	XA_STATE(xas, NULL, 0);
+	void *entry;
+
+	lockdep_assert_held(&hvsim_vms_lock);
+	range->size = 0;
+	range->attr = 0;
+	if (!ept)
+		return 0;
+	xa_lock(&ept->xa);
+	entry = xa_find(&ept->xa, &first, ULONG_MAX, XA_PRESENT);
+	/* Reserved (zero) entries of an ADD in progress are not mapped. */
+	while (entry && !xa_is_value(entry)) {
+		if (first == ULONG_MAX) {
+			entry = NULL;
+			break;
+		}
+		first++;
+		entry = xa_find(&ept->xa, &first, ULONG_MAX, XA_PRESENT);
+	}
+	if (entry) {
+		range->gpa = PFN_PHYS((u64)first);
+		range->attr = hvsim_ept_entry_attr(entry);
+		xas.xa = &ept->xa;
+		xas_set(&xas, first);
+		xas_load(&xas);
+		for (n = 1; n < HVSIM_RANGE_MAX_PAGES; n++) {
+			entry = xas_next(&xas);
+			if (!xa_is_value(entry) ||
+			    hvsim_ept_entry_attr(entry) != range->attr)
+				break;
+		}
+		range->size = PFN_PHYS((u64)n);
+	}
+	xa_unlock(&ept->xa);
+	return 0;
+}
 
 /* The errno an access to the page of @entry gets, 0 if it may go on. */
 static int hvsim_ept_access_check(const void *entry, bool write)

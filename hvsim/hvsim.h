@@ -193,6 +193,45 @@ struct hvsim_ptdev_state {
 };
 
 struct hvsim_event_log;
+struct hvsim_engine;
+
+/* Records a claim's ring holds; the last few only for life-cycle ones. */
+#define HVSIM_RING_SIZE		256
+#define HVSIM_RING_RESERVED	16
+
+/**
+ * struct hvsim_ring - the records a claim has not read yet (engine.c)
+ * @rec:	 HVSIM_RING_SIZE records.
+ * @size:	 Entries of @rec.
+ * @head:	 Oldest record.
+ * @count:	 Records queued.
+ * @lost:	 Records lost since the reader last got a LOST record.
+ * @lost_seq:	 Sequence number of the last of them.
+ * @lost_flags:	 HVSIM_REC_ACK if one of them needed an ack.
+ *
+ * Protected by the claim's lock.
+ */
+struct hvsim_ring {
+	struct hvsim_engine_record	*rec;
+	u32				size;
+	u32				head;
+	u32				count;
+	u32				lost_flags;
+	u64				lost;
+	u64				lost_seq;
+};
+
+/**
+ * struct hvsim_engine_wait - a hypercall waiting for an engine's ack
+ * @engine:  The claim, referenced.
+ * @seq:     The record to be acknowledged.
+ * @destroy: DESTROY_VM: the claim's mappings go, whatever the engine does.
+ */
+struct hvsim_engine_wait {
+	struct hvsim_engine	*engine;
+	u64			seq;
+	bool			destroy;
+};
 
 /**
  * struct hvsim_vm - a VM slot of the simulated hypervisor
@@ -222,6 +261,9 @@ struct hvsim_event_log;
  *		  slot starts with none.
  * @events:	  The slot's event log (events.c); allocated with the
  *		  table, emptied when a VM is created in the slot.
+ * @engine:	  The claim of the vCPU engine that serves the VM (engine.c),
+ *		  NULL for none; not a reference: a claim detaches itself
+ *		  before it goes. DESTROY_VM detaches it.
  *
  * DESTROY_VM clears the fields before @gen (hvsim_vm_clear()), the
  * hypervisor's state of the VM, after detaching @ept. Every field but
@@ -245,6 +287,7 @@ struct hvsim_vm {
 	struct mutex			ept_mutex;	/* see above */
 	struct hvsim_ept		*ept;
 	struct hvsim_event_log		*events;
+	struct hvsim_engine		*engine;
 };
 
 /*
@@ -338,6 +381,18 @@ int hvsim_ept_get_info(struct hvsim_ept_info *info);
 int hvsim_ept_mem(struct hvsim_mem *mem, struct iov_iter *iter);
 int hvsim_ept_mmio(struct hvsim_io *io);
 
+/* engine.c: vCPU engines claiming VMs */
+int hvsim_engine_claim(const struct hvsim_claim *req);
+void hvsim_engine_vm_created(struct hvsim_vm *vm, u16 vmid);
+void hvsim_engine_record(struct hvsim_vm *vm, struct hvsim_engine_record *rec);
+bool hvsim_engine_step(struct hvsim_vm *vm, u16 type,
+		       struct hvsim_engine_wait *wait);
+void hvsim_engine_wait(struct hvsim_engine_wait *wait);
+void hvsim_engine_ept_changed(struct hvsim_vm *vm, struct hvsim_ept *ept,
+			      struct hvsim_engine_record *rec);
+int hvsim_ept_lookup(struct hvsim_vm *vm, u64 gpa, u64 *hpa, u32 *attr);
+int hvsim_ept_next_range(struct hvsim_vm *vm, struct hvsim_engine_range *range);
+
 /* devmem.c: simulated device memory behind mmap() of /dev/acrn_hvsim */
 int hvsim_devmem_init(void);
 void hvsim_devmem_exit(void);
@@ -349,6 +404,10 @@ long hvsim_affinity_vcpus(u64 affinity, u64 pcpu_mask);
 bool hvsim_cr0_cr4_valid(u64 cr0, u64 cr4);
 int hvsim_mr_check(u32 type, u64 user_vm_pa, u64 service_vm_pa, u64 size);
 int hvsim_pm_cpu_online(unsigned int cpu);
+bool hvsim_ring_push(struct hvsim_ring *r,
+		     const struct hvsim_engine_record *rec, bool reserved);
+bool hvsim_ring_pop(struct hvsim_ring *r, u16 vmid,
+		    struct hvsim_engine_record *out);
 #endif
 
 #endif /* __ACRN_HVSIM_H */

@@ -25,6 +25,7 @@
 static long hvsim_vm_inject_msi(struct hvsim_vm *vm, unsigned long hc,
 				unsigned long param2)
 {
+	struct hvsim_engine_record rec = { .type = HVSIM_REC_MSI };
 	struct acrn_msi_entry msi;
 
 	lockdep_assert_held(&hvsim_vms_lock);
@@ -36,8 +37,11 @@ static long hvsim_vm_inject_msi(struct hvsim_vm *vm, unsigned long hc,
 	    msi.msi_addr >> 32)
 		return ACRN_HV_REFUSED;
 
+	rec.u.msi.addr = msi.msi_addr;
+	rec.u.msi.data = msi.msi_data;
 	hvsim_event(vm, "msi addr=0x%llx data=0x%llx", msi.msi_addr,
 		    msi.msi_data);
+	hvsim_engine_record(vm, &rec);
 	return 0;
 }
 
@@ -69,6 +73,10 @@ static long hvsim_vm_set_irqline(struct hvsim_vm *vm, unsigned long hc,
 {
 	u32 gsi = lower_32_bits(param2);
 	u32 op = upper_32_bits(param2);
+	struct hvsim_engine_record rec = {
+		.type = HVSIM_REC_IRQLINE,
+		.u.irqline = { .gsi = gsi, .op = op },
+	};
 
 	lockdep_assert_held(&hvsim_vms_lock);
 	if (vm->state == HVSIM_VM_POWERED_OFF || gsi >= HVSIM_VIOAPIC_PINS)
@@ -77,6 +85,7 @@ static long hvsim_vm_set_irqline(struct hvsim_vm *vm, unsigned long hc,
 		return -EINVAL;
 
 	hvsim_event(vm, "irqline gsi=%u op=%s", gsi, hvsim_irqline_ops[op]);
+	hvsim_engine_record(vm, &rec);
 	return 0;
 }
 

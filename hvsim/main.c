@@ -201,6 +201,15 @@ static long hvsim_ctl_get_ept(void __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long hvsim_ctl_engine_claim(void __user *uarg)
+{
+	struct hvsim_claim req;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	return hvsim_engine_claim(&req);
+}
+
 static long hvsim_ctl_get_events(void __user *uarg)
 {
 	struct hvsim_event *buf = NULL;
@@ -290,6 +299,8 @@ static long hvsim_ctl_ioctl(struct file *filp, unsigned int cmd,
 		return hvsim_ctl_get_events(uarg);
 	case HVSIM_IOCTL_GET_IRQS_OFF:
 		return hvsim_ctl_get_irqs_off(uarg);
+	case HVSIM_IOCTL_ENGINE_CLAIM:
+		return hvsim_ctl_engine_claim(uarg);
 	default:
 		return -ENOTTY;
 	}

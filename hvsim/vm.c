@@ -259,6 +259,7 @@ long hvsim_vm_create(u64 param_gpa, const struct hvsim_fault *quirk)
 	hvsim_vm_reset_vcpus(vm);
 	hvsim_events_reset(vm);
 	hvsim_event(vm, "create vcpus=%u", vm->vcpu_num);
+	hvsim_engine_vm_created(vm, vmid);
 
 	cv.vmid = vmid;
 	cv.vcpu_num = vcpus;
@@ -285,9 +286,16 @@ long hvsim_hc_create_vm(unsigned long param1, unsigned long param2)
 	return hvsim_vm_create(param1, NULL);
 }
 
+/*
+ * The life-cycle hypercalls, under hvsim_vms_lock. Tells the VM's
+ * engine, if any: for PAUSE, RESET and DESTROY @wait is filled in and
+ * true returned in @waits, and the caller waits for the engine with the
+ * lock dropped.
+ */
 static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
-			       unsigned long param2)
+			       struct hvsim_engine_wait *wait, bool *waits)
 {
+	struct hvsim_engine_record start = { .type = HVSIM_REC_START };
 	long ret;
 
 	lockdep_assert_held(&hvsim_vms_lock);
@@ -298,24 +306,53 @@ static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
 	switch (hc) {
 	case HC_START_VM:
 		hvsim_event(vm, "start");
+		hvsim_engine_record(vm, &start);
 		break;
 	case HC_PAUSE_VM:
 		hvsim_event(vm, "pause");
+		*waits = hvsim_engine_step(vm, HVSIM_REC_PAUSE, wait);
 		break;
 	case HC_RESET_VM:
 		hvsim_vm_reset_vcpus(vm);
 		hvsim_ioreq_free_all(vm);
 		hvsim_guest_cancel(vm);
 		hvsim_event(vm, "reset");
+		*waits = hvsim_engine_step(vm, HVSIM_REC_RESET, wait);
 		break;
 	case HC_DESTROY_VM:
 		hvsim_guest_cancel(vm);
 		hvsim_ept_destroy(vm);
 		hvsim_vm_clear(vm);
 		hvsim_event(vm, "destroy");
+		*waits = hvsim_engine_step(vm, HVSIM_REC_DESTROY, wait);
 		break;
 	}
 	return 0;
+}
+
+/*
+ * Run a life-cycle hypercall on its target, as hvsim_on_target() does,
+ * then, if an engine serves the VM, wait with no lock held until it has
+ * stopped the VM's vCPUs: PAUSE, RESET and DESTROY return only then, as
+ * on ACRN, where they return once no vCPU of the VM runs.
+ */
+static long hvsim_vm_lifecycle_hc(unsigned long hc, unsigned long param1)
+{
+	struct hvsim_engine_wait wait;
+	u16 vmid = param1 & 0xffff;
+	bool waits = false;
+	unsigned long flags;
+	long ret;
+
+	if (!vmid || vmid >= hvsim_max_vms)
+		return -ENOTTY;
+
+	spin_lock_irqsave(&hvsim_vms_lock, flags);
+	ret = hvsim_vm_lifecycle(&hvsim_vms[vmid], hc, &wait, &waits);
+	spin_unlock_irqrestore(&hvsim_vms_lock, flags);
+	if (waits)
+		hvsim_engine_wait(&wait);
+	return ret;
 }
 
 /**
@@ -325,12 +362,13 @@ static long hvsim_vm_lifecycle(struct hvsim_vm *vm, unsigned long hc,
  *
  * Frees the slot, EPT included (hvsim_ept_destroy()).
  *
- * Context: Any context.
+ * Context: Any context; process context if an engine serves the VM
+ * (waits for it, at most engine_ack_ms).
  * Return: 0, -1 unless the VM is paused, -ENOTTY for a bad target.
  */
 long hvsim_hc_destroy_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_on_target(HC_DESTROY_VM, param1, param2, hvsim_vm_lifecycle);
+	return hvsim_vm_lifecycle_hc(HC_DESTROY_VM, param1);
 }
 
 /**
@@ -344,7 +382,7 @@ long hvsim_hc_destroy_vm(unsigned long param1, unsigned long param2)
  */
 long hvsim_hc_start_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_on_target(HC_START_VM, param1, param2, hvsim_vm_lifecycle);
+	return hvsim_vm_lifecycle_hc(HC_START_VM, param1);
 }
 
 /**
@@ -352,12 +390,13 @@ long hvsim_hc_start_vm(unsigned long param1, unsigned long param2)
  * @param1: vmid.
  * @param2: Unused.
  *
- * Context: Any context.
+ * Context: Any context; process context if an engine serves the VM
+ * (waits for it, at most engine_ack_ms).
  * Return: 0, -1 for a powered-off VM, -ENOTTY for a bad target.
  */
 long hvsim_hc_pause_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_on_target(HC_PAUSE_VM, param1, param2, hvsim_vm_lifecycle);
+	return hvsim_vm_lifecycle_hc(HC_PAUSE_VM, param1);
 }
 
 /**
@@ -368,12 +407,13 @@ long hvsim_hc_pause_vm(unsigned long param1, unsigned long param2)
  * Resets the vCPUs and frees every I/O request slot. The EPT stays, as
  * ACRN keeps a post-launched VM's memory map across a reset.
  *
- * Context: Any context.
+ * Context: Any context; process context if an engine serves the VM
+ * (waits for it, at most engine_ack_ms).
  * Return: 0, -1 unless the VM is paused, -ENOTTY for a bad target.
  */
 long hvsim_hc_reset_vm(unsigned long param1, unsigned long param2)
 {
-	return hvsim_on_target(HC_RESET_VM, param1, param2, hvsim_vm_lifecycle);
+	return hvsim_vm_lifecycle_hc(HC_RESET_VM, param1);
 }
 
 static long hvsim_vm_set_vcpu_regs(struct hvsim_vm *vm, unsigned long hc,

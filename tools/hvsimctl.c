@@ -35,6 +35,11 @@
  *                                     event per line (with --seq "<seq> <text>");
  *                                     vmid 0 is the Service VM
  *
+ *   hvsimctl engine <vmid>|next       claim the VM (or the next one created)
+ *                                     as a vCPU engine that runs nothing:
+ *                                     print each record on a line, ack at
+ *                                     once; exit 0 when the claim ends
+ *
  * <hypercall> is a name (start_vm, destroy_vm, ...) or an index (0x12).
  * io and loop take --timeout MS (per access, default 5000) and
  * --no-upcall; loop also --vary (HVSIM_LOOP_VARY_VALUE).
@@ -47,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "hvsim_ctl.h"
 
@@ -64,7 +70,8 @@ static int print_help(void)
 		"       hvsimctl mem <vmid> read <gpa> <len> | mem <vmid> write <gpa> <hexbytes>\n"
 		"       hvsimctl ept <vmid> [gpa]\n"
 		"       hvsimctl fault-partial <ops> <ret> [count [skip]]\n"
-		"       hvsimctl events <vmid> [--since N] [--seq]\n");
+		"       hvsimctl events <vmid> [--since N] [--seq]\n"
+		"       hvsimctl engine <vmid>|next\n");
 	return 2;
 }
 
@@ -351,6 +358,95 @@ static int cmd_events(int fd, int argc, char **argv)
 	return hvsim_print_events(fd, vmid, since, seq, stdout);
 }
 
+static const char * const rec_names[] = {
+	[HVSIM_REC_ATTACH] = "attach",	[HVSIM_REC_START] = "start",
+	[HVSIM_REC_PAUSE] = "pause",	[HVSIM_REC_RESET] = "reset",
+	[HVSIM_REC_DESTROY] = "destroy", [HVSIM_REC_EPT_MAP] = "ept_map",
+	[HVSIM_REC_EPT_UNMAP] = "ept_unmap", [HVSIM_REC_MSI] = "msi",
+	[HVSIM_REC_IRQLINE] = "irqline", [HVSIM_REC_LOST] = "lost",
+};
+
+/* One record as "<seq> <type> vmid=<vmid> name=value...". */
+static void print_record(const struct hvsim_engine_record *r)
+{
+	const char *name = r->type < ARRAY_SIZE(rec_names) &&
+			   rec_names[r->type] ? rec_names[r->type] : "unknown";
+
+	printf("%llu %s vmid=%u", (unsigned long long)r->seq, name, r->vmid);
+	switch (r->type) {
+	case HVSIM_REC_ATTACH:
+	case HVSIM_REC_START:
+		printf(" state=%u vcpus=%u regs_set=0x%x rip=0x%llx",
+		       r->u.vm.state, r->u.vm.vcpu_num, r->u.vm.regs_set,
+		       (unsigned long long)r->u.vm.bsp_regs.rip);
+		break;
+	case HVSIM_REC_EPT_MAP:
+		printf(" gpa=0x%llx size=0x%llx hpa=0x%llx attr=0x%x",
+		       (unsigned long long)r->u.ept.gpa,
+		       (unsigned long long)r->u.ept.size,
+		       (unsigned long long)r->u.ept.hpa, r->u.ept.attr);
+		break;
+	case HVSIM_REC_EPT_UNMAP:
+		printf(" gpa=0x%llx size=0x%llx", (unsigned long long)r->u.ept.gpa,
+		       (unsigned long long)r->u.ept.size);
+		break;
+	case HVSIM_REC_MSI:
+		printf(" addr=0x%llx data=0x%llx", (unsigned long long)r->u.msi.addr,
+		       (unsigned long long)r->u.msi.data);
+		break;
+	case HVSIM_REC_IRQLINE:
+		printf(" gsi=%u op=%u", r->u.irqline.gsi, r->u.irqline.op);
+		break;
+	case HVSIM_REC_LOST:
+		printf(" count=%llu", (unsigned long long)r->u.lost.count);
+		break;
+	}
+	if (r->flags & HVSIM_REC_ACK)
+		printf(" ack");
+	printf("\n");
+	fflush(stdout);
+}
+
+/* A vCPU engine that runs nothing: print the records, ack at once. */
+static int cmd_engine(int fd, int argc, char **argv)
+{
+	struct hvsim_claim claim = { 0 };
+	struct hvsim_engine_record rec;
+	unsigned long long vmid;
+	int cfd, ret = 0;
+	ssize_t n;
+
+	if (argc != 1)
+		return -EINVAL;
+	if (!strcmp(argv[0], "next")) {
+		claim.flags = HVSIM_CLAIM_NEXT;
+	} else {
+		if (parse_u64(argv[0], 0xffff, &vmid))
+			return -EINVAL;
+		claim.vmid = vmid;
+	}
+	cfd = ioctl(fd, HVSIM_IOCTL_ENGINE_CLAIM, &claim);
+	if (cfd < 0)
+		return -errno;
+	for (;;) {
+		n = read(cfd, &rec, sizeof(rec));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : 0;
+			break;
+		}
+		print_record(&rec);
+		if ((rec.flags & HVSIM_REC_ACK) &&
+		    ioctl(cfd, HVSIM_ENGINE_ACK, &rec.seq)) {
+			ret = -errno;
+			break;
+		}
+	}
+	close(cfd);
+	return ret;
+}
+
 static int cmd_info(int fd)
 {
 	struct hvsim_info info;
@@ -523,6 +619,8 @@ int main(int argc, char **argv)
 		ret = cmd_ept(fd, argc - 2, argv + 2);
 	else if (!strcmp(cmd, "events"))
 		ret = cmd_events(fd, argc - 2, argv + 2);
+	else if (!strcmp(cmd, "engine"))
+		ret = cmd_engine(fd, argc - 2, argv + 2);
 	else
 		ret = -EINVAL;
 	close(fd);

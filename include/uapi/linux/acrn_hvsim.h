@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/acrn.h>
 
-#define HVSIM_API_VERSION	5
+#define HVSIM_API_VERSION	6
 
 /* VM states, numbered as the hypervisor numbers them */
 #define HVSIM_VM_POWERED_OFF		0
@@ -459,6 +459,148 @@ struct hvsim_irqs_off {
 	__u64	max_ns[HVSIM_NR_HYPERCALLS];
 };
 
+/*
+ * vCPU engines (API version 6): a userspace program that runs a VM's
+ * guest code (e.g. with KVM) claims the VM and gets a file for it. See
+ * Documentation/simulator.rst, "vCPU engines".
+ */
+
+/* struct hvsim_claim::flags */
+#define HVSIM_CLAIM_NEXT	(1U << 0)	/* the next VM created, @vmid 0 */
+
+/**
+ * struct hvsim_claim - argument of HVSIM_IOCTL_ENGINE_CLAIM
+ * @vmid:	VM slot of an existing VM (1 to max_vms - 1), or 0 with
+ *		HVSIM_CLAIM_NEXT.
+ * @flags:	HVSIM_CLAIM_*.
+ * @reserved:	Must be 0.
+ *
+ * Returns a new file descriptor (O_CLOEXEC, O_RDWR), the claim. Claiming
+ * is exclusive: one claim per VM. With HVSIM_CLAIM_NEXT the claim is
+ * armed and takes the next VM created that no other armed claim took
+ * (armed claims are served in the order they were made); until then its
+ * read() blocks and poll() reports nothing. The claim ends when the file
+ * is closed (whatever the VM's state), when the VM is destroyed, or when
+ * the engine does not acknowledge a life-cycle record in time.
+ *
+ * Errors: EINVAL (bad @flags, @reserved, or @vmid with
+ * HVSIM_CLAIM_NEXT), ENOENT (no such VM), EBUSY (the VM is claimed),
+ * ENOMEM, EMFILE, EBADF (/dev/acrn_hvsim not open for writing).
+ */
+struct hvsim_claim {
+	__u16	vmid;
+	__u16	flags;
+	__u32	reserved;
+};
+
+/* struct hvsim_engine_record::type */
+#define HVSIM_REC_ATTACH	1	/* the claim took the VM: @vm */
+#define HVSIM_REC_START		2	/* START_VM: @vm, with the BSP's registers */
+#define HVSIM_REC_PAUSE		3	/* PAUSE_VM (HVSIM_REC_ACK) */
+#define HVSIM_REC_RESET		4	/* RESET_VM (HVSIM_REC_ACK) */
+#define HVSIM_REC_DESTROY	5	/* DESTROY_VM (HVSIM_REC_ACK); the last */
+#define HVSIM_REC_EPT_MAP	6	/* SET_MEMORY_REGIONS ADD op: @ept */
+#define HVSIM_REC_EPT_UNMAP	7	/* delete op: @ept (@hpa, @attr 0) */
+#define HVSIM_REC_MSI		8	/* INJECT_MSI accepted: @msi */
+#define HVSIM_REC_IRQLINE	9	/* SET_IRQLINE accepted: @irqline */
+#define HVSIM_REC_LOST		10	/* records were lost: @lost */
+
+/* struct hvsim_engine_record::flags */
+#define HVSIM_REC_ACK		(1U << 0)	/* the hypercall waits for an ack */
+
+/* Size of every record read() returns */
+#define HVSIM_REC_SIZE		320
+
+/**
+ * struct hvsim_engine_record - one record read() of a claim returns
+ * @seq:	Sequence number within the claim, from 1, every record
+ *		counted (lost ones too). HVSIM_ENGINE_ACK takes it.
+ * @type:	HVSIM_REC_*.
+ * @vmid:	The VM.
+ * @flags:	HVSIM_REC_*: HVSIM_REC_ACK if the hypercall that made the
+ *		record waits until the engine acknowledges @seq (or a later
+ *		record) with HVSIM_ENGINE_ACK.
+ * @u:		Payload, by @type; bytes not used are 0.
+ * @u.vm:	ATTACH and START.
+ * @u.vm.vcpu_num: The VM's vCPUs.
+ * @u.vm.regs_set: Bit n set: vCPU n got registers from SET_VCPU_REGS.
+ * @u.vm.state:	HVSIM_VM_* when the record was made.
+ * @u.vm.guest_flags: Guest flags the hypervisor kept from vm_flag.
+ * @u.vm.bsp_regs: vCPU 0's registers as SET_VCPU_REGS gave them (zero if
+ *		bit 0 of @u.vm.regs_set is clear): where the BSP starts.
+ *		HVSIM_IOCTL_GET_VCPU_REGS reads the others'.
+ * @u.ept:	EPT_MAP and EPT_UNMAP: the op's range, as the op gave it.
+ * @u.ept.gpa:	Guest physical address.
+ * @u.ept.size:	Bytes.
+ * @u.ept.hpa:	EPT_MAP: Service VM physical address of @u.ept.gpa.
+ * @u.ept.attr:	EPT_MAP: ACRN_MEM_TYPE_* | ACRN_MEM_ACCESS_*.
+ * @u.ept.reserved: 0.
+ * @u.msi:	MSI: the &struct acrn_msi_entry of INJECT_MSI.
+ * @u.irqline:	IRQLINE: @u.irqline.gsi and @u.irqline.op (ACRN_IRQLINE_*).
+ * @u.lost:	LOST: @u.lost.count records were lost, the last of them
+ *		had sequence number @u.lost.last_seq (the record's @seq
+ *		too). HVSIM_REC_ACK if one of them needed an ack.
+ * @u.raw:	Pads the record to HVSIM_REC_SIZE bytes.
+ */
+struct hvsim_engine_record {
+	__u64	seq;
+	__u16	type;
+	__u16	vmid;
+	__u32	flags;
+	union {
+		struct {
+			__u16	vcpu_num;
+			__u16	regs_set;
+			__u32	state;
+			__u64	guest_flags;
+			struct acrn_regs bsp_regs;
+		} vm;
+		struct {
+			__u64	gpa;
+			__u64	size;
+			__u64	hpa;
+			__u32	attr;
+			__u32	reserved;
+		} ept;
+		struct {
+			__u64	addr;
+			__u64	data;
+		} msi;
+		struct {
+			__u32	gsi;
+			__u32	op;
+		} irqline;
+		struct {
+			__u64	count;
+			__u64	last_seq;
+		} lost;
+		__u8	raw[HVSIM_REC_SIZE - 16];
+	} u;
+};
+
+/**
+ * struct hvsim_engine_range - argument of HVSIM_ENGINE_GET_RANGE: the
+ * next run of guest pages the VM's EPT maps
+ * @gpa:	In: where to start looking (rounded down to 4 KiB). Out:
+ *		first mapped page at or above it.
+ * @size:	Out: bytes of consecutive mapped pages with the same
+ *		@attr from @gpa, at most HVSIM_RANGE_MAX_PAGES pages (a
+ *		longer run goes on at @gpa + @size); 0 if nothing is
+ *		mapped at or above the address asked for.
+ * @attr:	Out: ACRN_MEM_TYPE_* | ACRN_MEM_ACCESS_* of the run.
+ * @reserved:	Must be 0.
+ *
+ * Errors: ENOLINK (the claim has no VM), EINVAL (@reserved), EFAULT.
+ */
+struct hvsim_engine_range {
+	__u64	gpa;
+	__u64	size;
+	__u32	attr;
+	__u32	reserved;
+};
+
+#define HVSIM_RANGE_MAX_PAGES	4096
+
 #define HVSIM_IOCTL_TYPE		0xA2
 
 #define HVSIM_IOCTL_GET_INFO		\
@@ -485,5 +627,21 @@ struct hvsim_irqs_off {
 	_IOWR(HVSIM_IOCTL_TYPE, 0xEA, struct hvsim_events)
 #define HVSIM_IOCTL_GET_IRQS_OFF	\
 	_IOR(HVSIM_IOCTL_TYPE, 0xEB, struct hvsim_irqs_off)
+#define HVSIM_IOCTL_ENGINE_CLAIM	\
+	_IOW(HVSIM_IOCTL_TYPE, 0xEC, struct hvsim_claim)
+
+/*
+ * On a claim file. HVSIM_ENGINE_ACK: the engine stopped running the
+ * VM's guest code for every record up to the given sequence number
+ * (EINVAL if no such record was made). HVSIM_ENGINE_IO: one access of
+ * one vCPU, as HVSIM_IOCTL_GUEST_IO (@vmid 0 or the claim's; ENOLINK
+ * once the claim has no VM). HVSIM_ENGINE_GET_RANGE: see above.
+ */
+#define HVSIM_ENGINE_ACK		\
+	_IOW(HVSIM_IOCTL_TYPE, 0xF0, __u64)
+#define HVSIM_ENGINE_IO			\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xF1, struct hvsim_io)
+#define HVSIM_ENGINE_GET_RANGE		\
+	_IOWR(HVSIM_IOCTL_TYPE, 0xF2, struct hvsim_engine_range)
 
 #endif /* _UAPI_ACRN_HVSIM_H */
