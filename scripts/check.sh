@@ -117,7 +117,7 @@ for v in 6.1 6.12; do
 	# 6.12: it costs most of a minute and a bigger VM.
 	big=0
 	[ "$v" = 6.12 ] && big=1
-	# A warm run takes about 14 minutes per VM on two busy CPUs; the
+	# A warm run takes about 10 minutes per VM on two busy CPUs; the
 	# limit only catches a hung guest.
 	QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800} \
 	ACRN_HSM_BIG=$big scripts/vm-test.sh "$name" "${built[$name]}" \
