@@ -9,7 +9,7 @@
 # times instead of 2, and modules goes through its load/unload orders 4
 # times instead of once. The console is scanned for sanitizer, lockdep
 # and WARN reports and kmemleak is checked, as in make check. About a
-# half hour on two cores. Not part of make check (its ten-minute budget).
+# half hour on two cores. Not part of make check (its 12-minute budget).
 # The last line is "N passed, N failed".
 set -uo pipefail
 

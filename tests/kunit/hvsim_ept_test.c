@@ -800,9 +800,8 @@ static void hvsim_ept_test_destroy_race(struct kunit *test)
 
 /*
  * 16 MiB of scattered 4 KiB pages, 127 ops per batch, as the HSM sends
- * them. Small: the suite runs at every load of the module, and the test
- * VM loads it a dozen times; mm_memseg's ram_4k_big maps 520 MiB this
- * way through the HSM.
+ * them. Small: it runs in every make check VM under KASAN; mm_memseg's
+ * ram_4k_big maps 520 MiB this way through the HSM.
  */
 static void hvsim_ept_test_scale(struct kunit *test)
 {
