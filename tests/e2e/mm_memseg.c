@@ -1224,7 +1224,6 @@ TEST_F_TIMEOUT(mm, huge_len, 120)
 	void *none = mmap(NULL, 512ULL << 30, PROT_NONE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	long lck = mm_vmlck();
-	struct timespec t0;
 	struct mm_snap s;
 	size_t i;
 
@@ -1232,7 +1231,6 @@ TEST_F_TIMEOUT(mm, huge_len, 120)
 	ASSERT_NE(MAP_FAILED, none);
 	ASSERT_LE(0, lck);
 	mm_snap(e, &s);
-	e2e_now(&t0);
 	for (i = 0; i < ARRAY_SIZE(lens); i++)	/* not mapped all along */
 		EXPECT_EQ(EFAULT, mm_set(e->hsm, ACRN_MEMMAP_RAM, MM_RWX, 0,
 					 buf, lens[i]))
@@ -1246,7 +1244,6 @@ TEST_F_TIMEOUT(mm, huge_len, 120)
 		EXPECT_EQ(EINVAL, mm_iomem(e->hsm, ACRN_IOCTL_SET_MEMSEG, 0, 0,
 					   lens[i]))
 			TH_LOG("MMIO of 0x%llx bytes", (unsigned long long)lens[i]);
-	EXPECT_GT(10000, e2e_ms_since(&t0));
 	EXPECT_EQ(s.pins, e2e_pins_held());
 	EXPECT_EQ(lck, mm_vmlck());
 	EXPECT_EQ(0, mm_mapped(e->hv, e->cv.vmid));
