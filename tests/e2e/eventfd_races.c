@@ -208,11 +208,11 @@ static void race_sane(struct __test_metadata *_metadata, struct e2e *e,
 	ASSERT_EQ(0, race_assign(fd, efd));
 	ASSERT_EQ(0, race_signal(efd));
 	ASSERT_EQ(0, race_signal(efd));
-	usleep(20000);
+	EXPECT_EQ(-EAGAIN, race_count(efd));
+	/* Deassign returns once the signals before it are injected. */
+	EXPECT_EQ(0, race_deassign(fd, efd));
 	EXPECT_EQ(0, hvsim_get_events(e->hv, vmid, seq, ev, 4, &got, NULL));
 	EXPECT_EQ(2U, got);
-	EXPECT_EQ(-EAGAIN, race_count(efd));
-	EXPECT_EQ(0, race_deassign(fd, efd));
 	EXPECT_EQ(0, race_signal(efd));
 	EXPECT_EQ(1, race_count(efd));
 	close(efd);
@@ -571,9 +571,19 @@ TEST_F_TIMEOUT(hsm, destroy_vs_signal, RACE_TIMEOUT)
 		EXPECT_EQ(0, race_signal(r.efd[i]));
 	}
 	{
+		/* Injected by the irqfds' workers, after the writes returned. */
 		struct hvsim_event ev[DESTROY_NFD + 1];
 		unsigned int got = 0;
 
+		e2e_now(&t0);
+		do {
+			EXPECT_EQ(0, hvsim_get_events(e->hv, e->cv.vmid, seq, ev,
+						      DESTROY_NFD + 1, &got,
+						      NULL));
+		} while (got < DESTROY_NFD && e2e_ms_since(&t0) < 5000 &&
+			 !usleep(1000));
+		/* And no more than one each. */
+		usleep(100000);
 		EXPECT_EQ(0, hvsim_get_events(e->hv, e->cv.vmid, seq, ev,
 					      DESTROY_NFD + 1, &got, NULL));
 		EXPECT_EQ((unsigned int)DESTROY_NFD, got);

@@ -235,6 +235,20 @@ static __u64 last_event(int sim, unsigned int vmid)
 }
 
 /*
+ * The newest event's sequence number once it is past @before, or after
+ * @ms: an irqfd injects from a worker, after write() returned.
+ */
+static __u64 last_event_after(int sim, unsigned int vmid, __u64 before,
+			      long ms)
+{
+	__u64 last;
+
+	while ((last = last_event(sim, vmid)) == before && ms-- > 0)
+		usleep(1000);
+	return last;
+}
+
+/*
  * The interrupt, device and PM ioctls: each injected failure ends in
  * ENOMEM or EFAULT before the hypervisor hears of it (no event in the
  * simulator's log), except PM's copy of the answer back; the call
@@ -383,7 +397,9 @@ TEST_F(failnth, eventfds)
 			if (k) {
 				before = last_event(self->sim, cv.vmid);
 				EXPECT_EQ(8, write(efd, &one, 8));
-				EXPECT_EQ(before + 1, last_event(self->sim, cv.vmid))
+				EXPECT_EQ(before + 1,
+					  last_event_after(self->sim, cv.vmid,
+							   before, 5000))
 					TH_LOG("IRQFD site %d: no injection", n);
 			}
 
